@@ -1,0 +1,239 @@
+import DescentCore
+import YAMLNode
+
+/// `landscape:` — a preset name, or `{preset: name, <options>, minimum: [...]}`.
+enum LandscapeDecoder {
+  static func decode(_ node: Node, decoding: inout Decoding) -> DecodedLandscape? {
+    let names = LandscapeCatalog.presets.map(\.name)
+    if let name = node.string {
+      guard let preset = LandscapeCatalog.preset(named: name) else {
+        decoding.unknownKey(name, at: node.mark, allowed: names, kind: "landscape")
+        return nil
+      }
+      return build(preset, given: [], marks: [:], minimum: nil, node: node, decoding: &decoding)
+    }
+    guard node.pairs != nil else {
+      decoding.error("'landscape' must be a preset name or a mapping, found \(decoding.describe(node))", at: node.mark)
+      return nil
+    }
+    guard let presetNode = node["preset"] else {
+      decoding.error("a landscape mapping needs 'preset' (one of: \(names.joined(separator: ", ")))", at: node.mark)
+      return nil
+    }
+    guard let name = decoding.string(presetNode, "'preset'") else { return nil }
+    guard let preset = LandscapeCatalog.preset(named: name) else {
+      decoding.unknownKey(name, at: presetNode.mark, allowed: names, kind: "landscape")
+      return nil
+    }
+    let allowed = ["preset", "minimum"] + preset.options.map(\.name)
+    guard let entries = decoding.entries(of: node, allowed: allowed, what: "landscape '\(name)'") else { return nil }
+    let options = OptionDecoder.decode(entries, declarations: preset.options, skip: ["preset", "minimum"], decoding: &decoding)
+    var minimum: [Double]?
+    if let minimumNode = node["minimum"] {
+      guard let values = decoding.numbers(minimumNode, "'minimum'") else { return nil }
+      minimum = values
+    }
+    guard let options else { return nil }
+    return build(preset, given: options.values, marks: options.marks, minimum: minimum, node: node, decoding: &decoding)
+  }
+
+  private static func build(
+    _ preset: LandscapePreset, given: [(String, OptionValue)], marks: [String: Mark], minimum: [Double]?, node: Node,
+    decoding: inout Decoding
+  ) -> DecodedLandscape? {
+    do {
+      let landscape = try preset.build(OptionValues(declarations: preset.options, given: given))
+      if let minimum, minimum.count != landscape.dimension {
+        decoding.error(
+          "'minimum' has \(minimum.count) coordinates but landscape '\(preset.name)' has \(landscape.dimension)",
+          at: node["minimum"]?.mark ?? node.mark)
+        return nil
+      }
+      return DecodedLandscape(value: landscape, text: NodeMerging.idText(node), minimum: minimum, mark: node.mark)
+    } catch {
+      decoding.error(error.message, at: error.option.flatMap { marks[$0] } ?? node.mark)
+      return nil
+    }
+  }
+}
+
+/// `optimizer:` — a name, or `{name: name, <torch options>}`.
+enum OptimizerDecoder {
+  static func decode(_ node: Node, decoding: inout Decoding) -> DecodedOptimizer? {
+    let names = OptimizerCatalog.optimizers.map(\.name)
+    let nameNode: Node
+    if node.string != nil {
+      nameNode = node
+    } else if node.pairs != nil {
+      guard let named = node["name"] else {
+        decoding.error("an optimizer mapping needs 'name' (one of: \(names.joined(separator: ", ")))", at: node.mark)
+        return nil
+      }
+      nameNode = named
+    } else {
+      decoding.error("'optimizer' must be a name or a mapping, found \(decoding.describe(node))", at: node.mark)
+      return nil
+    }
+    guard let name = decoding.string(nameNode, "'name'") else { return nil }
+    guard let description = OptimizerCatalog.optimizer(named: name) else {
+      decoding.unknownKey(name, at: nameNode.mark, allowed: names, kind: "optimizer")
+      return nil
+    }
+    var given: [(String, OptionValue)] = []
+    var marks: [String: Mark] = [:]
+    if let pairs = node.pairs {
+      if let lr = pairs.first(where: { $0.key.string == "lr" }) {
+        decoding.error("'lr' is a scenario key, not an optimizer option: write it next to 'optimizer'", at: lr.key.mark)
+        return nil
+      }
+      let allowed = ["name"] + description.options.map(\.name)
+      guard let entries = decoding.entries(of: node, allowed: allowed, what: "optimizer '\(name)'"),
+        let options = OptionDecoder.decode(entries, declarations: description.options, skip: ["name"], decoding: &decoding)
+      else { return nil }
+      given = options.values
+      marks = options.marks
+    }
+    do {
+      let optimizer = try description.build(OptionValues(declarations: description.options, given: given))
+      return DecodedOptimizer(
+        value: optimizer, text: NodeMerging.idText(node), defaultLearningRate: description.defaultLearningRate, mark: node.mark)
+    } catch {
+      decoding.error(error.message, at: error.option.flatMap { marks[$0] } ?? node.mark)
+      return nil
+    }
+  }
+}
+
+/// `lr:` — a number, or `{schedule: name, ...}`.
+enum ScheduleDecoder {
+  static let schedules = ["constant"]
+
+  static func decode(_ node: Node, decoding: inout Decoding) -> DecodedSchedule? {
+    if node.pairs == nil {
+      guard let rate = decoding.number(node, "'lr'", atLeast: 0) else { return nil }
+      return DecodedSchedule(value: .constant(rate), text: NumberText.shortest(rate), mark: node.mark)
+    }
+    guard let scheduleNode = node["schedule"] else {
+      decoding.error("an lr mapping needs 'schedule' (one of: \(schedules.joined(separator: ", ")))", at: node.mark)
+      return nil
+    }
+    guard let name = decoding.string(scheduleNode, "'schedule'") else { return nil }
+    guard schedules.contains(name) else {
+      decoding.unknownKey(name, at: scheduleNode.mark, allowed: schedules, kind: "schedule")
+      return nil
+    }
+    guard let entries = decoding.entries(of: node, allowed: ["schedule", "lr"], what: "schedule '\(name)'") else { return nil }
+    guard let rateNode = entries.first(where: { $0.key == "lr" })?.value else {
+      decoding.error("schedule '\(name)' needs 'lr'", at: node.mark)
+      return nil
+    }
+    guard let rate = decoding.number(rateNode, "'lr'", atLeast: 0) else { return nil }
+    return DecodedSchedule(value: .constant(rate), text: NodeMerging.idText(node), mark: node.mark)
+  }
+}
+
+/// `expect:` — a regime, a list of allowed regimes, or a mapping of expectations.
+enum ExpectationDecoder {
+  static let keys = ["regime", "converged", "final_point"] + Metric.allCases.map(\.rawValue)
+
+  static func decode(_ node: Node, decoding: inout Decoding) -> [Expectation]? {
+    if node.pairs == nil {
+      return regimes(node, decoding: &decoding).map { [Expectation(.regime($0), key: "regime", at: node.mark)] }
+    }
+    guard let entries = decoding.entries(of: node, allowed: keys, what: "'expect'") else { return nil }
+    var expectations: [Expectation] = []
+    var ok = true
+    for entry in entries {
+      let check: Expectation.Check?
+      switch entry.key {
+      case "regime": check = regimes(entry.value, decoding: &decoding).map { .regime($0) }
+      case "converged": check = decoding.flag(entry.value, "'converged'").map { .converged($0) }
+      case "final_point": check = finalPoint(entry.value, decoding: &decoding)
+      default:
+        let metric = Metric(rawValue: entry.key)!
+        check = numericCheck(entry.value, "'\(entry.key)'", decoding: &decoding).map { .metric(metric, $0) }
+      }
+      if let check { expectations.append(Expectation(check, key: entry.key, at: entry.value.mark)) } else { ok = false }
+    }
+    return ok ? expectations : nil
+  }
+
+  /// One regime name or a list of them.
+  static func regimes(_ node: Node, decoding: inout Decoding) -> [Regime]? {
+    let items = node.items ?? [node]
+    if node.items?.isEmpty ?? false {
+      decoding.error("the list of allowed regimes must not be empty", at: node.mark)
+      return nil
+    }
+    var result: [Regime] = []
+    for item in items {
+      guard let name = item.string else {
+        decoding.error("a regime must be a name, found \(decoding.describe(item))", at: item.mark)
+        return nil
+      }
+      guard let regime = Regime(rawValue: name) else {
+        decoding.unknownKey(name, at: item.mark, allowed: Regime.allCases.map(\.rawValue), kind: "regime")
+        return nil
+      }
+      result.append(regime)
+    }
+    return result
+  }
+
+  /// A number (exact), `{min, max}`, `{near, within}` or `{near, rel}`.
+  static func numericCheck(_ node: Node, _ what: String, decoding: inout Decoding) -> NumericCheck? {
+    if node.pairs == nil {
+      return decoding.number(node, what).map { .near($0, within: 0) }
+    }
+    guard let entries = decoding.entries(of: node, allowed: ["min", "max", "near", "within", "rel"], what: what) else { return nil }
+    var values: [String: Double] = [:]
+    for entry in entries {
+      guard let value = decoding.number(entry.value, "'\(entry.key)' of \(what)") else { return nil }
+      values[entry.key] = value
+    }
+    let hasRange = values["min"] != nil || values["max"] != nil
+    if let near = values["near"] {
+      guard !hasRange else {
+        decoding.error("\(what) takes either {min, max} or {near, within/rel}, not both", at: node.mark)
+        return nil
+      }
+      switch (values["within"], values["rel"]) {
+      case (let within?, nil):
+        guard within >= 0 else { decoding.error("'within' must be at least 0", at: node["within"]!.mark); return nil }
+        return .near(near, within: within)
+      case (nil, let relative?):
+        guard relative >= 0 else { decoding.error("'rel' must be at least 0", at: node["rel"]!.mark); return nil }
+        return .nearRelative(near, relative: relative)
+      case (nil, nil):
+        decoding.error("\(what) with 'near' needs 'within' (absolute) or 'rel' (relative)", at: node.mark)
+      default:
+        decoding.error("\(what) takes 'within' or 'rel', not both", at: node.mark)
+      }
+      return nil
+    }
+    guard hasRange, values["within"] == nil, values["rel"] == nil else {
+      decoding.error("\(what) needs 'min' and/or 'max', or 'near' with 'within' or 'rel'", at: node.mark)
+      return nil
+    }
+    if let minimum = values["min"], let maximum = values["max"], minimum > maximum {
+      decoding.error("\(what) has 'min' greater than 'max'", at: node.mark)
+      return nil
+    }
+    return .range(minimum: values["min"], maximum: values["max"])
+  }
+
+  /// `{near: [..], within: d}`.
+  static func finalPoint(_ node: Node, decoding: inout Decoding) -> Expectation.Check? {
+    guard let entries = decoding.entries(of: node, allowed: ["near", "within"], what: "'final_point'") else { return nil }
+    guard let nearNode = entries.first(where: { $0.key == "near" })?.value,
+      let withinNode = entries.first(where: { $0.key == "within" })?.value
+    else {
+      decoding.error("'final_point' needs 'near' (a point) and 'within' (a distance)", at: node.mark)
+      return nil
+    }
+    guard let point = decoding.numbers(nearNode, "'near'"),
+      let within = decoding.number(withinNode, "'within'", atLeast: 0)
+    else { return nil }
+    return .finalPoint(near: point, within: within)
+  }
+}

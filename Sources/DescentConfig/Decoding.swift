@@ -1,0 +1,205 @@
+import YAMLNode
+import DescentCore
+
+/// Collects every problem found while decoding a file, so the user sees them all at once.
+///
+/// The typed getters report a positioned error and return nil on bad input; callers carry on
+/// with what they could decode and the loader decides once, at the end, that nothing runs.
+struct Decoding {
+  private(set) var diagnostics: [Diagnostic] = []
+  private var seen: Set<Diagnostic> = []
+
+  /// Records an error (once: the same message at the same place is reported one time).
+  mutating func error(_ message: String, at mark: Mark, notes: [Diagnostic.Note] = []) {
+    let diagnostic = Diagnostic(at: mark, message, notes: notes)
+    if seen.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
+  }
+
+  mutating func append(_ others: [Diagnostic]) {
+    for diagnostic in others where seen.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
+  }
+
+  /// The entries of a mapping node whose keys are all in `allowed`; reports unknown keys (with a
+  /// did-you-mean hint) and non-string keys. `what` names the mapping in messages.
+  mutating func entries(of node: Node, allowed: [String], what: String, ignoringPrefix: String? = nil) -> [(key: String, keyMark: Mark, value: Node)]? {
+    guard let pairs = node.pairs else {
+      error("\(what) must be a mapping, found \(node.typeDescription)", at: node.mark)
+      return nil
+    }
+    var result: [(String, Mark, Node)] = []
+    for pair in pairs {
+      guard let key = pair.key.string else {
+        error("keys of \(what) must be strings, found \(pair.key.typeDescription) '\(pair.key.sourceText)'", at: pair.key.mark)
+        continue
+      }
+      if let ignoringPrefix, key.hasPrefix(ignoringPrefix) { continue }
+      guard allowed.contains(key) else {
+        unknownKey(key, at: pair.key.mark, allowed: allowed)
+        continue
+      }
+      result.append((key, pair.key.mark, pair.value))
+    }
+    return result
+  }
+
+  /// Reports `key` as unknown, suggesting the closest allowed key or listing them all.
+  mutating func unknownKey(_ key: String, at mark: Mark, allowed: [String], kind: String = "key") {
+    if let suggestion = Spelling.closest(to: key, among: allowed) {
+      error("unknown \(kind) '\(key)' (did you mean '\(suggestion)'?)", at: mark)
+    } else if allowed.isEmpty {
+      error("unknown \(kind) '\(key)' (this takes no options)", at: mark)
+    } else {
+      error("unknown \(kind) '\(key)' (expected one of: \(allowed.joined(separator: ", ")))", at: mark)
+    }
+  }
+
+  /// A finite number.
+  mutating func number(_ node: Node, _ what: String) -> Double? {
+    guard let value = node.number else {
+      error("\(what) must be a number, found \(describe(node))", at: node.mark)
+      return nil
+    }
+    guard value.isFinite else {
+      error("\(what) must be finite, found \(node.sourceText)", at: node.mark)
+      return nil
+    }
+    return value
+  }
+
+  /// A finite number within the given bounds (each optional, inclusive unless noted).
+  mutating func number(
+    _ node: Node, _ what: String, greaterThan lower: Double? = nil, atLeast minimum: Double? = nil,
+    atMost maximum: Double? = nil
+  ) -> Double? {
+    guard let value = number(node, what) else { return nil }
+    if let lower, !(value > lower) {
+      error("\(what) must be greater than \(NumberText.shortest(lower)), found \(node.sourceText)", at: node.mark)
+      return nil
+    }
+    if let minimum, value < minimum {
+      error("\(what) must be at least \(NumberText.shortest(minimum)), found \(node.sourceText)", at: node.mark)
+      return nil
+    }
+    if let maximum, value > maximum {
+      error("\(what) must be at most \(NumberText.shortest(maximum)), found \(node.sourceText)", at: node.mark)
+      return nil
+    }
+    return value
+  }
+
+  /// A whole number in `range` (a float with an integral value, such as `1e3`, is accepted).
+  mutating func integer(_ node: Node, _ what: String, in range: ClosedRange<Int>) -> Int? {
+    guard let value = node.number, value.isFinite, value == value.rounded(), abs(value) < 9e15 else {
+      error("\(what) must be a whole number, found \(describe(node))", at: node.mark)
+      return nil
+    }
+    let integer = Int(value)
+    guard range.contains(integer) else {
+      error("\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(node.sourceText)", at: node.mark)
+      return nil
+    }
+    return integer
+  }
+
+  /// `true` or `false`; the YAML 1.1 spellings (yes/no/on/off) are refused with a hint.
+  mutating func flag(_ node: Node, _ what: String) -> Bool? {
+    if case .bool(let value)? = node.scalar { return value }
+    if let text = node.string {
+      switch text.lowercased() {
+      case "yes", "on", "y":
+        error("\(what) must be true or false, found '\(text)' (YAML 1.1 booleans are not accepted; write true)", at: node.mark)
+        return nil
+      case "no", "off", "n":
+        error("\(what) must be true or false, found '\(text)' (YAML 1.1 booleans are not accepted; write false)", at: node.mark)
+        return nil
+      default: break
+      }
+    }
+    error("\(what) must be true or false, found \(describe(node))", at: node.mark)
+    return nil
+  }
+
+  /// A non-empty string.
+  mutating func string(_ node: Node, _ what: String) -> String? {
+    guard let value = node.string, !value.isEmpty else {
+      error("\(what) must be a non-empty string, found \(describe(node))", at: node.mark)
+      return nil
+    }
+    return value
+  }
+
+  /// A list of finite numbers, written as a list or a generator (`{linspace: ...}` etc.).
+  mutating func numbers(_ node: Node, _ what: String, count: Int? = nil) -> [Double]? {
+    let items: [Node]
+    if node.pairs != nil {
+      guard let generated = Generators.expand(node, decoding: &self) else { return nil }
+      items = generated
+    } else if let list = node.items {
+      items = list
+    } else {
+      error("\(what) must be a list of numbers, found \(describe(node))", at: node.mark)
+      return nil
+    }
+    var values: [Double] = []
+    values.reserveCapacity(items.count)
+    var ok = true
+    for item in items {
+      if let value = number(item, "each item of \(what)") { values.append(value) } else { ok = false }
+    }
+    guard ok else { return nil }
+    if values.isEmpty {
+      error("\(what) must not be empty", at: node.mark)
+      return nil
+    }
+    if let count, values.count != count {
+      error("\(what) must have \(count) numbers, found \(values.count)", at: node.mark)
+      return nil
+    }
+    return values
+  }
+
+  /// A description of what a node holds, for "found ..." in messages.
+  func describe(_ node: Node) -> String {
+    switch node.content {
+    case .scalar(let text, .string): "'\(text)'"
+    case .scalar(let text, .null): text.isEmpty ? "nothing" : "null"
+    case .scalar(let text, _): "\(node.typeDescription) (\(text))"
+    default: node.typeDescription
+    }
+  }
+}
+
+/// Spelling suggestions ("did you mean ...?") by Levenshtein edit distance.
+public enum Spelling {
+  /// The candidate closest to `word`, if it is close enough to be a plausible typo:
+  /// distance ≤ 3 and less than half the longer word.
+  public static func closest(to word: String, among candidates: [String]) -> String? {
+    var best: (candidate: String, distance: Int)?
+    for candidate in candidates {
+      let distance = editDistance(word.lowercased(), candidate.lowercased())
+      let limit = min(3, max(1, max(word.count, candidate.count) / 2))
+      guard distance <= limit else { continue }
+      if best == nil || distance < best!.distance { best = (candidate, distance) }
+    }
+    return best?.candidate
+  }
+
+  /// The Levenshtein distance between two strings (insertions, deletions, substitutions).
+  /// - Complexity: O(m·n).
+  public static func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.unicodeScalars)
+    let b = Array(b.unicodeScalars)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+      current[0] = i
+      for j in 1...b.count {
+        current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      }
+      swap(&previous, &current)
+    }
+    return previous[b.count]
+  }
+}

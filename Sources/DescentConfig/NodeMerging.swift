@@ -1,0 +1,112 @@
+import DescentCore
+import YAMLNode
+
+/// How `defaults`, scenarios, `cases` and `sweep` values combine (SPEC §1), on the node level so
+/// every merged value keeps the position it was written at.
+///
+/// - Mappings merge key by key, recursively; the more specific value wins.
+/// - A mapping that names a different kind (`name:` of an optimizer, `preset:`/`expr:` of a
+///   landscape, `schedule:` of an lr) replaces instead of merging, so `{name: adam}` over
+///   `{name: sgd, momentum: 0.9}` does not inherit `momentum`.
+/// - Shorthands are widened before merging: `optimizer: sgd` is `{name: sgd}`,
+///   `landscape: ravine` is `{preset: ravine}`.
+/// - `expect` is never merged: a more specific `expect` replaces the whole claim.
+/// - Lists and scalars replace.
+enum NodeMerging {
+  /// Keys whose string shorthand stands for a mapping with this discriminator.
+  static let shorthandDiscriminator: [String: String] = ["landscape": "preset", "optimizer": "name"]
+  /// Keys whose value names what kind of thing a mapping is.
+  static let discriminators: Set<String> = ["name", "preset", "expr", "schedule"]
+
+  /// `override` merged over `base` for the scenario key `key`.
+  static func merge(_ base: Node?, _ override: Node, key: String) -> Node {
+    guard let base, key != "expect" else { return override }
+    let widenedBase = widen(base, key: key)
+    let widenedOverride = widen(override, key: key)
+    guard widenedBase.pairs != nil, widenedOverride.pairs != nil else { return override }
+    return mergeMappings(widenedBase, widenedOverride)
+  }
+
+  /// The mapping form of a shorthand (`sgd` → `{name: sgd}`), or the node itself.
+  static func widen(_ node: Node, key: String) -> Node {
+    guard let discriminator = shorthandDiscriminator[key], node.string != nil else { return node }
+    return Node(.mapping([Node.Pair(key: .string(discriminator, at: node.mark), value: node)]), at: node.mark)
+  }
+
+  private static func mergeMappings(_ base: Node, _ override: Node) -> Node {
+    guard let basePairs = base.pairs, let overridePairs = override.pairs else { return override }
+    for pair in overridePairs {
+      guard let key = pair.key.string, discriminators.contains(key) else { continue }
+      if let baseValue = base[key], baseValue.scalar != pair.value.scalar { return override }
+      if base[key] == nil, basePairs.contains(where: { discriminators.contains($0.key.string ?? "") }) {
+        return override
+      }
+    }
+    var merged = basePairs
+    for pair in overridePairs {
+      if let index = merged.firstIndex(where: { $0.key.string != nil && $0.key.string == pair.key.string }) {
+        let inner = merged[index].value
+        merged[index] = Node.Pair(
+          key: pair.key,
+          value: inner.pairs != nil && pair.value.pairs != nil ? mergeMappings(inner, pair.value) : pair.value)
+      } else {
+        merged.append(pair)
+      }
+    }
+    return Node(.mapping(merged), at: override.mark)
+  }
+
+  /// `base` (the value of `path[0]`, possibly nil) with the value at the dotted `path` set to
+  /// `value`, e.g. `optimizer.momentum`; nil with a message when `base` has no room for it.
+  static func setting(_ value: Node, at path: [String], in base: Node?) -> (node: Node?, problem: String?) {
+    guard path.count > 1 else { return (merge(base, value, key: path[0]), nil) }
+    let container = base.map { widen($0, key: path[0]) } ?? Node(.mapping([]), at: value.mark)
+    guard container.pairs != nil else {
+      return (nil, "cannot set '\(path.joined(separator: "."))': '\(path[0])' is \(container.typeDescription), not a mapping")
+    }
+    return setNested(value, at: path.dropFirst(), in: container, fullPath: path)
+  }
+
+  private static func setNested(_ value: Node, at path: ArraySlice<String>, in container: Node, fullPath: [String]) -> (node: Node?, problem: String?) {
+    guard var pairs = container.pairs, let key = path.first else {
+      return (nil, "cannot set '\(fullPath.joined(separator: "."))': not a mapping")
+    }
+    let keyNode = Node.string(key, at: value.mark)
+    let index = pairs.firstIndex { $0.key.string == key }
+    if path.count == 1 {
+      if let index { pairs[index].value = value } else { pairs.append(Node.Pair(key: keyNode, value: value)) }
+      return (Node(.mapping(pairs), at: container.mark), nil)
+    }
+    let inner = index.map { pairs[$0].value } ?? Node(.mapping([]), at: value.mark)
+    let (node, problem) = setNested(value, at: path.dropFirst(), in: inner, fullPath: fullPath)
+    guard let node else { return (nil, problem) }
+    if let index { pairs[index].value = node } else { pairs.append(Node.Pair(key: keyNode, value: node)) }
+    return (Node(.mapping(pairs), at: container.mark), nil)
+  }
+
+  /// The canonical text of a value inside an instance id: numbers in shortest round-trip form,
+  /// lists as `[a,b]`, mappings as `kind(key=value,...)` with keys sorted, so the same value
+  /// gives the same id however it was spelled.
+  static func idText(_ node: Node) -> String {
+    switch node.content {
+    case .scalar(let text, let value):
+      switch value {
+      case .int, .float: return NumberText.shortest(value.number!)
+      case .bool(let flag): return flag ? "true" : "false"
+      case .null: return "null"
+      case .string: return text
+      }
+    case .sequence(let items):
+      return "[" + items.map(idText).joined(separator: ",") + "]"
+    case .mapping(let pairs):
+      let named = pairs.first { discriminators.contains($0.key.string ?? "") }
+      let options = pairs.filter { $0.key.string != named?.key.string }
+        .map { (key: $0.key.string ?? idText($0.key), value: idText($0.value)) }
+        .sorted { $0.key < $1.key }
+        .map { "\($0.key)=\($0.value)" }
+        .joined(separator: ",")
+      guard let named else { return "(\(options))" }
+      return options.isEmpty ? idText(named.value) : "\(idText(named.value))(\(options))"
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import DescentCore
+import YAMLNode
+
+/// How a scenario expands into instances: variants (one per `cases` entry, or the scenario
+/// itself) times the Cartesian product of the sweep, grouped by scenario key.
+///
+/// Every distinct value of every key is decoded once, when the file is read; an instance is
+/// then assembled by index from already-typed pieces, so a million-instance sweep costs no
+/// YAML work at run time.
+struct ScenarioPlan: Sendable {
+  /// The scenario itself, or one `cases` entry merged over it.
+  struct Variant: Sendable {
+    var fields: ScenarioFields
+    var parameters: [Parameter]
+    var description: String?
+    var mark: Mark
+  }
+
+  /// The sweep axes that set one scenario key (`optimizer` and `optimizer.momentum` together).
+  struct Group: Sendable {
+    var key: String
+    /// The `key=value` parameters of each combination of this group's axes.
+    var parameters: [[Parameter]]
+    var count: Int { parameters.count }
+  }
+
+  var variants: [Variant]
+  var groups: [Group]
+  /// The decoded value of each group's key for each variant and combination: [variant][group][combination].
+  var patches: [[[ScenarioFields]]]
+  /// The seed used when the instance sets none (the suite's, or `--seed`).
+  var rootSeed: UInt64
+
+  /// Combinations of the sweep (1 without a sweep).
+  var sweepCount: Int { groups.reduce(1) { $0 * $1.count } }
+  var instanceCount: Int { variants.count * sweepCount }
+
+  /// The fields, parameters and variant of instance `index`, in canonical order: variants
+  /// (cases) slowest, then the sweep's keys in canonical key order.
+  private func pieces(at index: Int) -> (fields: ScenarioFields, parameters: [Parameter], variant: Variant) {
+    let count = sweepCount
+    let variantIndex = index / count
+    var remainder = index % count
+    var combinations = [Int](repeating: 0, count: groups.count)
+    for group in groups.indices.reversed() {
+      combinations[group] = remainder % groups[group].count
+      remainder /= groups[group].count
+    }
+    let variant = variants[variantIndex]
+    var fields = variant.fields
+    var parameters = variant.parameters
+    for group in groups.indices {
+      fields = fields.overlaid(with: patches[variantIndex][group][combinations[group]])
+      parameters += groups[group].parameters[combinations[group]]
+    }
+    parameters.sort { ScenarioKeys.canonicalOrder($0.key, $1.key) }
+    return (fields, parameters, variant)
+  }
+
+  /// Instance `index`; the plan was validated when the file was read, so this cannot fail.
+  func instance(at index: Int, scenario: Scenario) -> Instance {
+    var decoding = Decoding()
+    guard let instance = makeInstance(at: index, suite: scenario.suite, scenario: scenario.name, scenarioDescription: scenario.description, file: scenario.file, decoding: &decoding) else {
+      preconditionFailure("instance \(index) of \(scenario.suite)/\(scenario.name) was not validated: \(decoding.diagnostics)")
+    }
+    return instance
+  }
+
+  /// Checks every instance; reports problems that only show in combination (a `start` that does
+  /// not fit the landscape, a missing key), stopping after a few failing instances.
+  func validate(suite: String, scenario: String, mark: Mark, decoding: inout Decoding) {
+    var failures = 0
+    for index in 0..<instanceCount {
+      if makeInstance(at: index, suite: suite, scenario: scenario, scenarioDescription: nil, file: "", decoding: &decoding) == nil {
+        failures += 1
+        if failures >= 20 { return }
+      }
+    }
+  }
+
+  /// Builds instance `index`, or reports why it cannot be built.
+  func makeInstance(
+    at index: Int, suite: String, scenario: String, scenarioDescription: String?, file: String, decoding: inout Decoding
+  ) -> Instance? {
+    let (fields, parameters, variant) = pieces(at: index)
+    var missing: [String] = []
+    if !fields.written.contains("landscape") { missing.append("landscape") }
+    if !fields.written.contains("start") { missing.append("start") }
+    if !missing.isEmpty {
+      let list = missing.map { "'\($0)'" }.joined(separator: " and ")
+      decoding.error("scenario '\(scenario)' needs \(list)", at: variant.mark)
+      return nil
+    }
+    // A key that was written but did not decode has been reported already.
+    guard let landscape = fields.landscape, let start = fields.start,
+      fields.written.isSubset(of: fields.decodedKeys)
+    else { return nil }
+
+    let dimension = landscape.value.dimension
+    guard start.values.count == dimension else {
+      decoding.error(
+        "'start' has \(start.values.count) coordinates but landscape \(landscape.text) has \(dimension)", at: start.mark)
+      return nil
+    }
+    let expectations = fields.expectations ?? []
+    for expectation in expectations {
+      if case .finalPoint(let point, _) = expectation.check, point.count != dimension {
+        decoding.error(
+          "'final_point' has \(point.count) coordinates but landscape \(landscape.text) has \(dimension)", at: expectation.mark)
+        return nil
+      }
+    }
+
+    let optimizer = fields.optimizer ?? Self.defaultOptimizer
+    let schedule =
+      fields.learningRate
+      ?? DecodedSchedule(
+        value: .constant(optimizer.defaultLearningRate), text: NumberText.shortest(optimizer.defaultLearningRate), mark: variant.mark)
+    let defaults = RunSettings()
+    let settings = RunSettings(
+      steps: fields.steps ?? defaults.steps, tolerance: fields.tolerance ?? defaults.tolerance,
+      divergenceBound: fields.divergenceBound ?? defaults.divergenceBound)
+    let id = Self.id(suite: suite, scenario: scenario, parameters: parameters)
+    return Instance(
+      id: id, suite: suite, scenario: scenario, parameters: parameters,
+      description: variant.description ?? scenarioDescription, file: file, mark: variant.mark,
+      problem: Problem(
+        landscape: landscape.value, start: start.values, optimizer: optimizer.value, schedule: schedule.value,
+        settings: settings, givenMinimum: landscape.minimum),
+      landscapeText: landscape.text, optimizerText: optimizer.text, learningRateText: schedule.text,
+      expectations: expectations, seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id))
+  }
+
+  /// `suite/scenario` or `suite/scenario[key=value,...]`.
+  static func id(suite: String, scenario: String, parameters: [Parameter]) -> String {
+    guard !parameters.isEmpty else { return "\(suite)/\(scenario)" }
+    return "\(suite)/\(scenario)[" + parameters.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "]"
+  }
+
+  /// Plain `sgd` with torch's defaults, used when a scenario names no optimizer.
+  static let defaultOptimizer: DecodedOptimizer = {
+    let sgd = OptimizerCatalog.optimizer(named: "sgd")!
+    let value = try! sgd.build(OptionValues(declarations: sgd.options, given: []))
+    return DecodedOptimizer(value: value, text: "sgd", defaultLearningRate: sgd.defaultLearningRate, mark: .start)
+  }()
+}
+
+extension ScenarioFields {
+  /// The keys whose value decoded successfully.
+  var decodedKeys: Set<String> {
+    var keys: Set<String> = []
+    if landscape != nil { keys.insert("landscape") }
+    if start != nil { keys.insert("start") }
+    if optimizer != nil { keys.insert("optimizer") }
+    if learningRate != nil { keys.insert("lr") }
+    if steps != nil { keys.insert("steps") }
+    if tolerance != nil { keys.insert("tolerance") }
+    if divergenceBound != nil { keys.insert("divergence_bound") }
+    if seed != nil { keys.insert("seed") }
+    if expectations != nil { keys.insert("expect") }
+    return keys
+  }
+}

@@ -1,0 +1,267 @@
+import DescentCore
+import YAMLNode
+
+/// Decodes a suite file's node tree into a `Suite`, collecting every problem on the way.
+enum SuiteDecoder {
+  static let topLevelKeys = ["version", "suite", "description", "seed", "defaults", "scenarios"]
+  static let supportedVersion = 1
+  /// The most instances one scenario may expand to.
+  static let maximumInstancesPerScenario = 10_000_000
+
+  static func decode(_ root: Node, file: String, contentHash: UInt64, seedOverride: UInt64?, decoding: inout Decoding) -> Suite? {
+    guard let entries = decoding.entries(of: root, allowed: topLevelKeys, what: "a suite file", ignoringPrefix: "x-") else {
+      return nil
+    }
+    func value(_ key: String) -> Node? { entries.first { $0.key == key }?.value }
+
+    if let versionNode = value("version"), let version = decoding.integer(versionNode, "'version'", in: 1...Int.max),
+      version > supportedVersion
+    {
+      decoding.error(
+        "config version \(version) is newer than this descent understands (version \(supportedVersion)); upgrade descent",
+        at: versionNode.mark)
+      return nil
+    }
+    var suiteName: String?
+    if let nameNode = value("suite") {
+      suiteName = name(nameNode, "'suite'", decoding: &decoding)
+    } else {
+      decoding.error("a suite file needs 'suite: <name>'", at: root.mark)
+    }
+    let description = value("description").flatMap { decoding.string($0, "'description'") }
+    var seed: UInt64 = 0
+    if let seedNode = value("seed"), let value = decoding.integer(seedNode, "'seed'", in: 0...Int.max) {
+      seed = UInt64(value)
+    }
+    if let seedOverride { seed = seedOverride }
+
+    var defaults: [String: Node] = [:]
+    if let defaultsNode = value("defaults"),
+      let defaultEntries = decoding.entries(of: defaultsNode, allowed: ScenarioKeys.defaults, what: "'defaults'")
+    {
+      for entry in defaultEntries { defaults[entry.key] = entry.value }
+    }
+
+    var scenarios: [Scenario] = []
+    if let scenariosNode = value("scenarios") {
+      if let items = scenariosNode.items, !items.isEmpty {
+        var firstPlace: [String: Mark] = [:]
+        for item in items {
+          guard let scenario = decodeScenario(item, suite: suiteName ?? "", file: file, defaults: defaults, seed: seed, decoding: &decoding) else {
+            continue
+          }
+          if let first = firstPlace[scenario.name] {
+            decoding.error(
+              "duplicate scenario name '\(scenario.name)'", at: item["name"]?.mark ?? item.mark,
+              notes: [.init("'\(scenario.name)' first defined here", at: first)])
+            continue
+          }
+          firstPlace[scenario.name] = item["name"]?.mark ?? item.mark
+          scenarios.append(scenario)
+        }
+      } else {
+        decoding.error("'scenarios' must be a non-empty list of scenarios, found \(decoding.describe(scenariosNode))", at: scenariosNode.mark)
+      }
+    } else {
+      decoding.error("a suite file needs 'scenarios:' (a list of scenarios)", at: root.mark)
+    }
+    guard let suiteName else { return nil }
+    return Suite(
+      name: suiteName, description: description, file: file, mark: value("suite")?.mark ?? root.mark, seed: seed,
+      scenarios: scenarios, contentHash: contentHash)
+  }
+
+  /// A suite or scenario name: letters, digits and `. _ - +`, so ids stay unambiguous.
+  static func name(_ node: Node, _ what: String, decoding: inout Decoding) -> String? {
+    guard let text = decoding.string(node, what) else { return nil }
+    let allowed = text.unicodeScalars.allSatisfy { scalar in
+      scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-+".unicodeScalars.contains(scalar))
+    }
+    guard allowed else {
+      decoding.error("\(what) '\(text)' may only contain letters, digits, '.', '_', '-' and '+'", at: node.mark)
+      return nil
+    }
+    return text
+  }
+
+  private static func decodeScenario(
+    _ node: Node, suite: String, file: String, defaults: [String: Node], seed: UInt64, decoding: inout Decoding
+  ) -> Scenario? {
+    guard let entries = decoding.entries(of: node, allowed: ScenarioKeys.scenario, what: "a scenario") else { return nil }
+    func value(_ key: String) -> Node? { entries.first { $0.key == key }?.value }
+    guard let nameNode = value("name") else {
+      decoding.error("a scenario needs 'name'", at: node.mark)
+      return nil
+    }
+    guard let name = name(nameNode, "'name'", decoding: &decoding) else { return nil }
+    let description = value("description").flatMap { decoding.string($0, "'description'") }
+
+    var base = defaults
+    for entry in entries where ScenarioKeys.runKeys.contains(entry.key) {
+      base[entry.key] = NodeMerging.merge(defaults[entry.key], entry.value, key: entry.key)
+    }
+
+    var variants: [(nodes: [String: Node], parameters: [Parameter], description: String?, mark: Mark)] = []
+    var caseKeys: Set<String> = []
+    if let casesNode = value("cases") {
+      guard let items = casesNode.items, !items.isEmpty else {
+        decoding.error("'cases' must be a non-empty list of mappings, found \(decoding.describe(casesNode))", at: casesNode.mark)
+        return nil
+      }
+      var firstPlace: [[Parameter]: Mark] = [:]
+      for item in items {
+        guard let caseEntries = decoding.entries(of: item, allowed: ScenarioKeys.scenarioCase, what: "a case") else { continue }
+        var nodes = base
+        var parameters: [Parameter] = []
+        var caseDescription: String?
+        for entry in caseEntries {
+          if entry.key == "description" {
+            caseDescription = decoding.string(entry.value, "'description'")
+            continue
+          }
+          nodes[entry.key] = NodeMerging.merge(base[entry.key], entry.value, key: entry.key)
+          caseKeys.insert(entry.key)
+          if entry.key != "expect" { parameters.append(Parameter(key: entry.key, value: NodeMerging.idText(entry.value))) }
+        }
+        parameters.sort { ScenarioKeys.canonicalOrder($0.key, $1.key) }
+        if let first = firstPlace[parameters] {
+          let id = ScenarioPlan.id(suite: suite, scenario: name, parameters: parameters)
+          decoding.error("two cases give the same id '\(id)'", at: item.mark, notes: [.init("the other case is here", at: first)])
+          continue
+        }
+        firstPlace[parameters] = item.mark
+        variants.append((nodes, parameters, caseDescription, item.mark))
+      }
+    } else {
+      variants.append((base, [], nil, node.mark))
+    }
+
+    let axes = value("sweep").flatMap { sweepAxes($0, caseKeys: caseKeys, decoding: &decoding) } ?? []
+    let groupKeys = axes.map { $0.path[0] }.reduce(into: [String]()) { keys, key in if !keys.contains(key) { keys.append(key) } }
+    var sweepCount = 1
+    for key in groupKeys {
+      sweepCount *= axes.filter { $0.path[0] == key }.reduce(1) { $0 * $1.values.count }
+      if sweepCount > maximumInstancesPerScenario { break }
+    }
+    guard variants.count * sweepCount <= maximumInstancesPerScenario else {
+      decoding.error(
+        "scenario '\(name)' expands to more than \(maximumInstancesPerScenario) instances; split it into several scenarios",
+        at: value("sweep")?.mark ?? node.mark)
+      return nil
+    }
+
+    var groups: [ScenarioPlan.Group] = []
+    var patches = [[[ScenarioFields]]](repeating: [], count: variants.count)
+    for key in groupKeys {
+      let groupAxes = axes.filter { $0.path[0] == key }
+      let combinations = groupAxes.reduce([[Int]]([[]])) { partial, axis in
+        partial.flatMap { prefix in axis.values.indices.map { prefix + [$0] } }
+      }
+      groups.append(
+        ScenarioPlan.Group(
+          key: key,
+          parameters: combinations.map { combination in
+            zip(groupAxes, combination).map { Parameter(key: $0.key, value: NodeMerging.idText($0.values[$1])) }
+          }))
+      for (variantIndex, variant) in variants.enumerated() {
+        var groupPatches: [ScenarioFields] = []
+        groupPatches.reserveCapacity(combinations.count)
+        for combination in combinations {
+          var node = variant.nodes[key]
+          var problem: (String, Mark)?
+          for (axis, valueIndex) in zip(groupAxes, combination) {
+            let value = axis.values[valueIndex]
+            let result = NodeMerging.setting(value, at: axis.path, in: node)
+            if let message = result.problem { problem = (message, axis.mark) }
+            node = result.node
+          }
+          var patch = ScenarioFields()
+          if let problem {
+            decoding.error(problem.0, at: problem.1)
+            patch.written.insert(key)
+          } else if let node {
+            FieldDecoder.decode(key, node, into: &patch, decoding: &decoding)
+          }
+          groupPatches.append(patch)
+        }
+        patches[variantIndex].append(groupPatches)
+      }
+    }
+
+    let planVariants = variants.map { variant in
+      var fields = ScenarioFields()
+      for key in ScenarioKeys.runKeys {
+        if let node = variant.nodes[key] { FieldDecoder.decode(key, node, into: &fields, decoding: &decoding) }
+      }
+      return ScenarioPlan.Variant(fields: fields, parameters: variant.parameters, description: variant.description, mark: variant.mark)
+    }
+    let plan = ScenarioPlan(variants: planVariants, groups: groups, patches: patches, rootSeed: seed)
+    plan.validate(suite: suite, scenario: name, mark: node.mark, decoding: &decoding)
+    return Scenario(suite: suite, name: name, description: description, file: file, mark: nameNode.mark, plan: plan)
+  }
+
+  /// One `sweep` key: its dotted path and its values.
+  struct Axis {
+    var key: String
+    var path: [String]
+    var values: [Node]
+    var mark: Mark
+  }
+
+  /// The axes of a `sweep` mapping, in canonical key order.
+  private static func sweepAxes(_ node: Node, caseKeys: Set<String>, decoding: inout Decoding) -> [Axis]? {
+    guard let pairs = node.pairs, !pairs.isEmpty else {
+      decoding.error("'sweep' must be a non-empty mapping of keys to lists, found \(decoding.describe(node))", at: node.mark)
+      return nil
+    }
+    var axes: [Axis] = []
+    for pair in pairs {
+      guard let key = pair.key.string else {
+        decoding.error("sweep keys must be strings, found \(pair.key.typeDescription)", at: pair.key.mark)
+        continue
+      }
+      let path = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+      guard ScenarioKeys.sweepable.contains(path[0]) else {
+        decoding.unknownKey(path[0], at: pair.key.mark, allowed: ScenarioKeys.sweepable, kind: "sweep key")
+        continue
+      }
+      guard !path.contains(where: \.isEmpty), path[0] != "expect" || path.count == 1 else {
+        decoding.error("invalid sweep key '\(key)'", at: pair.key.mark)
+        continue
+      }
+      if caseKeys.contains(path[0]) {
+        decoding.error("'\(path[0])' is set by both 'cases' and 'sweep'; set it in one of them", at: pair.key.mark)
+        continue
+      }
+      let values: [Node]
+      if pair.value.pairs != nil {
+        guard let generated = Generators.expand(pair.value, decoding: &decoding) else { continue }
+        values = generated
+      } else if let items = pair.value.items {
+        values = items
+      } else {
+        decoding.error("sweep '\(key)' must be a list of values or a generator, found \(decoding.describe(pair.value))", at: pair.value.mark)
+        continue
+      }
+      guard !values.isEmpty else {
+        decoding.error("sweep '\(key)' is empty", at: pair.value.mark)
+        continue
+      }
+      var seen: [String: Mark] = [:]
+      var duplicate = false
+      for value in values {
+        let text = NodeMerging.idText(value)
+        if let first = seen[text] {
+          decoding.error(
+            "sweep '\(key)' lists \(text) twice (ids would collide)", at: value.mark, notes: [.init("first listed here", at: first)])
+          duplicate = true
+          break
+        }
+        seen[text] = value.mark
+      }
+      if duplicate { continue }
+      axes.append(Axis(key: key, path: path, values: values, mark: pair.key.mark))
+    }
+    return axes.sorted { ScenarioKeys.canonicalOrder($0.key, $1.key) }
+  }
+}

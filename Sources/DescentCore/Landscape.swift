@@ -1,0 +1,115 @@
+/// A twice-differentiable function f: ℝⁿ → ℝ that gradient descent runs on.
+///
+/// `evaluate` is the hot path: it is called once per step with raw buffers, so conforming types
+/// keep it free of allocation. Everything else is called a few times per run.
+public protocol Landscape: Sendable {
+  /// n, the number of coordinates.
+  var dimension: Int { get }
+
+  /// Returns f(x) and writes ∇f(x) into `gradient` (both of length `dimension`).
+  func evaluate(_ x: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>) -> Double
+
+  /// The Hessian ∇²f(x).
+  func hessian(at x: [Double]) -> SymmetricMatrix
+
+  /// The points the landscape is known to be minimized at (all of them), possibly none.
+  var minimizers: [[Double]] { get }
+
+  /// Critical points (∇f = 0) that are not minima — saddles, maxima — used as the reference
+  /// point where a landscape has no minimizer.
+  var otherCriticalPoints: [[Double]] { get }
+}
+
+extension Landscape {
+  /// f(x) and ∇f(x) for an array point (convenience for tests and setup, not for hot loops).
+  public func valueAndGradient(at x: [Double]) -> (value: Double, gradient: [Double]) {
+    precondition(x.count == dimension, "point has \(x.count) coordinates, landscape has \(dimension)")
+    var gradient = [Double](repeating: 0, count: dimension)
+    let value = x.withUnsafeBufferPointer { point in
+      gradient.withUnsafeMutableBufferPointer { evaluate(point.baseAddress!, gradient: $0.baseAddress!) }
+    }
+    return (value, gradient)
+  }
+
+  /// f(x).
+  public func value(at x: [Double]) -> Double { valueAndGradient(at: x).value }
+
+  /// ∇f(x).
+  public func gradient(at x: [Double]) -> [Double] { valueAndGradient(at: x).gradient }
+}
+
+/// The quadratic f(x) = ½ (x − c)ᵀ H (x − c) with H = Q·diag(λ)·Qᵀ.
+///
+/// Presets `parabola` (a·x² = ½·2a·x²), `bowl` (λ = 2, 2), `ravine` (λ = 2, 2r) and `quadratic`
+/// are all this type. The gradient is H(x − c), computed per axis when H is diagonal.
+public struct Quadratic: Landscape, Hashable {
+  /// Eigenvalues λᵢ of H, in the order the axes (or the rotated axes) take them.
+  public let eigenvalues: [Double]
+  /// The center c, the critical point of f (the minimizer when every λᵢ > 0).
+  public let center: [Double]
+  /// H, row-major; nil when H is diagonal (then H = diag(eigenvalues)).
+  public let denseHessian: [Double]?
+
+  /// An axis-aligned quadratic: H = diag(eigenvalues).
+  public init(eigenvalues: [Double], center: [Double]? = nil) {
+    self.eigenvalues = eigenvalues
+    self.center = center ?? [Double](repeating: 0, count: eigenvalues.count)
+    denseHessian = nil
+  }
+
+  /// A 2-D quadratic whose eigenvectors are the axes rotated by `angleDegrees` counter-clockwise:
+  /// H = R(θ)·diag(λ₁, λ₂)·R(θ)ᵀ.
+  public init(eigenvalues: [Double], rotationDegrees angleDegrees: Double, center: [Double]? = nil) {
+    precondition(eigenvalues.count == 2, "rotation is defined for 2-D quadratics")
+    let theta = angleDegrees * Double.pi / 180
+    let c = Elementary.cos(theta)
+    let s = Elementary.sin(theta)
+    let (l1, l2) = (eigenvalues[0], eigenvalues[1])
+    let h00 = l1 * c * c + l2 * s * s
+    let h01 = (l1 - l2) * c * s
+    let h11 = l1 * s * s + l2 * c * c
+    self.eigenvalues = eigenvalues
+    self.center = center ?? [0, 0]
+    denseHessian = angleDegrees == 0 ? nil : [h00, h01, h01, h11]
+  }
+
+  public var dimension: Int { eigenvalues.count }
+
+  public func evaluate(_ x: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>) -> Double {
+    let n = eigenvalues.count
+    var twiceValue = 0.0
+    if let denseHessian {
+      return denseHessian.withUnsafeBufferPointer { h in
+        center.withUnsafeBufferPointer { c in
+          for row in 0..<n {
+            var sum = 0.0
+            for column in 0..<n { sum += h[row * n + column] * (x[column] - c[column]) }
+            gradient[row] = sum
+            twiceValue += sum * (x[row] - c[row])
+          }
+          return 0.5 * twiceValue
+        }
+      }
+    }
+    eigenvalues.withUnsafeBufferPointer { lambda in
+      center.withUnsafeBufferPointer { c in
+        for i in 0..<n {
+          let d = x[i] - c[i]
+          let g = lambda[i] * d
+          gradient[i] = g
+          twiceValue += g * d
+        }
+      }
+    }
+    return 0.5 * twiceValue
+  }
+
+  public func hessian(at x: [Double]) -> SymmetricMatrix {
+    if let denseHessian { return SymmetricMatrix(dimension: dimension, entries: denseHessian) }
+    return SymmetricMatrix(diagonal: eigenvalues)
+  }
+
+  public var minimizers: [[Double]] { eigenvalues.allSatisfy { $0 > 0 } ? [center] : [] }
+
+  public var otherCriticalPoints: [[Double]] { eigenvalues.allSatisfy { $0 > 0 } ? [] : [center] }
+}

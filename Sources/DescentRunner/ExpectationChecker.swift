@@ -1,0 +1,47 @@
+import DescentConfig
+import DescentCore
+
+/// Checks a run's outcome against the instance's expectations.
+public enum ExpectationChecker {
+  public static func check(_ expectations: [Expectation], outcome: RunOutcome, result: InstanceResult) -> [ExpectationResult] {
+    expectations.map { check($0, outcome: outcome, result: result) }
+  }
+
+  static func check(_ expectation: Expectation, outcome: RunOutcome, result: InstanceResult) -> ExpectationResult {
+    let classification = outcome.classification
+    func verdict(_ passed: Bool, expected: String, measured: String) -> ExpectationResult {
+      ExpectationResult(key: expectation.key, passed: passed, expected: expected, measured: measured, mark: expectation.mark)
+    }
+    switch expectation.check {
+    case .regime(let allowed):
+      let expected = allowed.count == 1 ? allowed[0].rawValue : "one of " + allowed.map(\.rawValue).joined(separator: ", ")
+      return verdict(allowed.contains(classification.regime), expected: expected, measured: describe(classification))
+    case .converged(let wanted):
+      var measured = classification.converged ? "true" : "false"
+      if !classification.converged {
+        measured += " (final error \(NumberText.shortest(classification.finalError)) > tolerance \(NumberText.shortest(classification.absoluteTolerance)))"
+      }
+      return verdict(classification.converged == wanted, expected: wanted ? "true" : "false", measured: measured)
+    case .metric(let metric, let numeric):
+      guard let value = result.metric(metric) else {
+        let why = metric == .stepsToTolerance ? "not converged" : "not available (the run stopped early)"
+        return verdict(false, expected: numeric.description, measured: why)
+      }
+      return verdict(numeric.accepts(value), expected: numeric.description, measured: NumberText.shortest(value))
+    case .finalPoint(let point, let within):
+      var squares = 0.0
+      for (a, b) in zip(outcome.finalPoint, point) { squares += (a - b) * (a - b) }
+      let distance = squares.squareRoot()
+      return verdict(
+        distance <= within,
+        expected: "within \(NumberText.shortest(within)) of \(NumberText.list(point))",
+        measured: "\(NumberText.list(outcome.finalPoint)) (distance \(NumberText.shortest(distance)))")
+    }
+  }
+
+  /// "zigzag", or "divergent (left the divergence bound)".
+  static func describe(_ classification: Classification) -> String {
+    if let reason = classification.divergenceReason { return "\(classification.regime) (\(reason.rawValue))" }
+    return classification.regime.rawValue
+  }
+}

@@ -1,0 +1,75 @@
+import DescentConfig
+import DescentCore
+import Dispatch
+import Synchronization
+
+/// Runs instances: each is a pure function of its spec and seed, so results do not depend on
+/// how many threads run them or in which order.
+public enum Runner {
+  /// The instances of `suites` that `filter` selects, in id order (files, scenarios, cases,
+  /// sweep combinations, as listed).
+  public static func select(_ suites: [Suite], filter: InstanceFilter) -> [Instance] {
+    var selected: [Instance] = []
+    for suite in suites {
+      for scenario in suite.scenarios {
+        for index in 0..<scenario.instanceCount {
+          let instance = scenario.instance(at: index)
+          if filter.selects(id: instance.id, suite: instance.suite, scenario: instance.scenario) {
+            selected.append(instance)
+          }
+        }
+      }
+    }
+    return selected
+  }
+
+  /// Runs one instance and checks its expectations.
+  public static func run(_ instance: Instance) -> InstanceResult {
+    var result = InstanceResult(instance: instance, outcome: nil, error: nil, expectations: [])
+    do {
+      let outcome = try Engine.run(instance.problem)
+      result.outcome = outcome
+      result.expectations = ExpectationChecker.check(instance.expectations, outcome: outcome, result: result)
+    } catch {
+      result.error = error.description
+    }
+    return result
+  }
+
+  /// Runs `instances` on `jobs` worker threads (`DispatchQueue.concurrentPerform`), handing out
+  /// small chunks from an atomic counter; results come back in input order.
+  ///
+  /// With `failFast`, workers stop taking new chunks after the first unsuccessful result, and
+  /// only the instances that ran are returned (still in input order).
+  public static func run(
+    _ instances: [Instance], jobs: Int, failFast: Bool = false,
+    onResult: (@Sendable (InstanceResult) -> Void)? = nil
+  ) -> [InstanceResult] {
+    let count = instances.count
+    let chunkSize = max(1, min(64, count / max(1, jobs * 8)))
+    let next = Atomic<Int>(0)
+    let stop = Atomic<Bool>(false)
+    let slots = Mutex<[InstanceResult?]>(Array(repeating: nil, count: count))
+    DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, count))) { _ in
+      while !stop.load(ordering: .relaxed) {
+        let start = next.add(chunkSize, ordering: .relaxed).oldValue
+        guard start < count else { return }
+        let end = min(start + chunkSize, count)
+        var chunk: [InstanceResult] = []
+        chunk.reserveCapacity(end - start)
+        for index in start..<end {
+          let result = run(instances[index])
+          onResult?(result)
+          chunk.append(result)
+          if failFast && result.status != .passed {
+            stop.store(true, ordering: .relaxed)
+          }
+        }
+        slots.withLock { slots in
+          for (offset, result) in chunk.enumerated() { slots[start + offset] = result }
+        }
+      }
+    }
+    return slots.withLock { $0.compactMap { $0 } }
+  }
+}

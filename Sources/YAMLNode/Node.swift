@@ -1,0 +1,120 @@
+/// A resolved YAML scalar value, typed by the YAML 1.2 core schema.
+///
+/// Only `true`/`false` (and their `True`/`TRUE` spellings) are booleans: the YAML 1.1
+/// `yes`/`no`/`on`/`off` stay strings, so a config reader can refuse them with a hint.
+public enum ScalarValue: Sendable, Hashable {
+  case null
+  case bool(Bool)
+  case int(Int)
+  case float(Double)
+  case string(String)
+
+  /// The number this scalar holds, if it is an integer or a float.
+  public var number: Double? {
+    switch self {
+    case .int(let value): Double(value)
+    case .float(let value): value
+    default: nil
+    }
+  }
+
+  /// A short name of the scalar's type for error messages ("a number", "a string", ...).
+  public var typeDescription: String {
+    switch self {
+    case .null: "null"
+    case .bool: "a boolean"
+    case .int, .float: "a number"
+    case .string: "a string"
+    }
+  }
+}
+
+/// A node of a YAML document: a scalar, a sequence or a mapping (keys in file order),
+/// each with the 1-based position where it starts.
+public struct Node: Sendable, Hashable {
+  /// One key/value entry of a mapping.
+  public struct Pair: Sendable, Hashable {
+    public var key: Node
+    public var value: Node
+
+    public init(key: Node, value: Node) {
+      self.key = key
+      self.value = value
+    }
+  }
+
+  public enum Content: Sendable, Hashable {
+    /// The scalar's source text and its resolved value.
+    case scalar(text: String, value: ScalarValue)
+    case sequence([Node])
+    case mapping([Pair])
+  }
+
+  public var content: Content
+  public var mark: Mark
+
+  public init(_ content: Content, at mark: Mark) {
+    self.content = content
+    self.mark = mark
+  }
+
+  /// A scalar node holding a number, written in its shortest round-trip form.
+  public static func number(_ value: Double, at mark: Mark) -> Node {
+    Node(.scalar(text: "\(value)", value: .float(value)), at: mark)
+  }
+
+  /// A scalar node holding a string.
+  public static func string(_ value: String, at mark: Mark) -> Node {
+    Node(.scalar(text: value, value: .string(value)), at: mark)
+  }
+
+  /// The resolved scalar value, or nil for collections.
+  public var scalar: ScalarValue? {
+    if case .scalar(_, let value) = content { return value }
+    return nil
+  }
+
+  /// The string this node holds, if it is a string scalar.
+  public var string: String? {
+    if case .scalar(_, .string(let value)) = content { return value }
+    return nil
+  }
+
+  /// The number this node holds, if it is a numeric scalar.
+  public var number: Double? { scalar?.number }
+
+  /// The items of a sequence node.
+  public var items: [Node]? {
+    if case .sequence(let items) = content { return items }
+    return nil
+  }
+
+  /// The entries of a mapping node, in file order.
+  public var pairs: [Pair]? {
+    if case .mapping(let pairs) = content { return pairs }
+    return nil
+  }
+
+  /// The value stored under a string key of a mapping node.
+  public subscript(key: String) -> Node? {
+    pairs?.first { $0.key.string == key }?.value
+  }
+
+  /// A short name of the node's type for error messages ("a mapping", "a list", "a number", ...).
+  public var typeDescription: String {
+    switch content {
+    case .scalar(_, let value): value.typeDescription
+    case .sequence: "a list"
+    case .mapping: "a mapping"
+    }
+  }
+
+  /// The scalar's text as written in the file (for collections, a short description).
+  public var sourceText: String {
+    switch content {
+    case .scalar(let text, _): text
+    case .sequence: "a list"
+    case .mapping: "a mapping"
+    }
+  }
+}

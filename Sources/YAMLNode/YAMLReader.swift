@@ -1,0 +1,302 @@
+internal import CYAML
+
+/// Reads one YAML document into a `Node` tree through libyaml's event API.
+///
+/// Anchors and aliases are resolved (an alias is a copy of its anchored node), `<<` merge keys
+/// are applied (explicit keys win), duplicate keys are reported with both places, and the
+/// expansion of aliases, the nesting depth and the file size are capped so that hostile input
+/// ("billion laughs", deep nesting) is refused quickly.
+public enum YAMLReader {
+  /// Caps that keep a hostile document from exhausting time or memory.
+  public struct Limits: Sendable {
+    /// Largest accepted input, in bytes.
+    public var maximumBytes: Int
+    /// Deepest accepted nesting of sequences and mappings.
+    public var maximumDepth: Int
+    /// Largest number of nodes the document may hold once every alias is expanded.
+    public var maximumNodes: Int
+
+    public init(maximumBytes: Int = 8 << 20, maximumDepth: Int = 200, maximumNodes: Int = 1_000_000) {
+      self.maximumBytes = maximumBytes
+      self.maximumDepth = maximumDepth
+      self.maximumNodes = maximumNodes
+    }
+  }
+
+  /// A parsed document: its root (nil for an empty file) and the non-fatal problems found
+  /// while composing it (duplicate keys), which a reader reports together with its own.
+  public struct Document: Sendable {
+    public var root: Node?
+    public var diagnostics: [Diagnostic]
+  }
+
+  /// Parses `text` as a single YAML document.
+  ///
+  /// - Throws: the first fatal problem (a libyaml syntax error, a second document, an exceeded
+  ///   limit) as a `Diagnostic` without a file name.
+  /// - Complexity: O(n) in the size of the text plus the size of the expanded tree.
+  public static func parse(_ text: String, limits: Limits = Limits()) throws(Diagnostic) -> Document {
+    let bytes = Array(text.utf8)
+    guard bytes.count <= limits.maximumBytes else {
+      throw Diagnostic(
+        at: .start, "file is \(bytes.count) bytes, more than the limit of \(limits.maximumBytes) bytes")
+    }
+    let reader = EventReader(bytes: bytes)
+    var composer = Composer(limits: limits)
+    while true {
+      let event = try reader.next()
+      if try composer.consume(event) { break }
+    }
+    return Document(root: composer.root, diagnostics: composer.diagnostics)
+  }
+}
+
+/// A libyaml event translated into Swift values (no C types escape this file).
+enum Event {
+  case streamStart, streamEnd, documentStart(Mark), documentEnd
+  case alias(anchor: String, mark: Mark)
+  case scalar(text: String, anchor: String?, tag: String?, plain: Bool, mark: Mark)
+  case sequenceStart(anchor: String?, mark: Mark)
+  case sequenceEnd
+  case mappingStart(anchor: String?, mark: Mark)
+  case mappingEnd
+}
+
+/// Owns a libyaml parser and the input bytes it reads; every event is freed after translation.
+final class EventReader {
+  private var parser = yaml_parser_t()
+  private let input: UnsafeMutableBufferPointer<UInt8>
+
+  init(bytes: [UInt8]) {
+    input = .allocate(capacity: max(bytes.count, 1))
+    _ = input.initialize(from: bytes)
+    yaml_parser_initialize(&parser)
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+    yaml_parser_set_input_string(&parser, input.baseAddress, bytes.count)
+  }
+
+  deinit {
+    yaml_parser_delete(&parser)
+    input.deallocate()
+  }
+
+  /// The next event, or the parser's error as a positioned diagnostic.
+  func next() throws(Diagnostic) -> Event {
+    var event = yaml_event_t()
+    guard yaml_parser_parse(&parser, &event) == 1 else { throw parserError() }
+    defer { yaml_event_delete(&event) }
+    let mark = Mark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+    switch event.type {
+    case YAML_STREAM_START_EVENT: return .streamStart
+    case YAML_STREAM_END_EVENT: return .streamEnd
+    case YAML_DOCUMENT_START_EVENT: return .documentStart(mark)
+    case YAML_DOCUMENT_END_EVENT: return .documentEnd
+    case YAML_ALIAS_EVENT:
+      return .alias(anchor: Self.string(event.data.alias.anchor) ?? "", mark: mark)
+    case YAML_SCALAR_EVENT:
+      let scalar = event.data.scalar
+      let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+      return .scalar(
+        text: text, anchor: Self.string(scalar.anchor), tag: Self.string(scalar.tag),
+        plain: scalar.style == YAML_PLAIN_SCALAR_STYLE, mark: mark)
+    case YAML_SEQUENCE_START_EVENT:
+      return .sequenceStart(anchor: Self.string(event.data.sequence_start.anchor), mark: mark)
+    case YAML_SEQUENCE_END_EVENT: return .sequenceEnd
+    case YAML_MAPPING_START_EVENT:
+      return .mappingStart(anchor: Self.string(event.data.mapping_start.anchor), mark: mark)
+    case YAML_MAPPING_END_EVENT: return .mappingEnd
+    default:
+      throw Diagnostic(at: mark, "unexpected YAML event")
+    }
+  }
+
+  private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+    guard let pointer else { return nil }
+    return String(cString: pointer)
+  }
+
+  /// libyaml's problem at its mark, with its context as a note when it has one.
+  private func parserError() -> Diagnostic {
+    let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+    var mark = Mark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+    var message = problem
+    if parser.error == YAML_READER_ERROR {
+      mark = .start
+      message = "\(problem) at byte offset \(parser.problem_offset)"
+    }
+    var notes: [Diagnostic.Note] = []
+    if let context = parser.context.map({ String(cString: $0) }) {
+      let contextMark = Mark(line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
+      notes.append(.init(context, at: contextMark))
+    }
+    return Diagnostic(at: mark, message, notes: notes)
+  }
+}
+
+/// Builds the node tree from events with an explicit stack (no recursion, so depth is only
+/// limited by `Limits.maximumDepth`).
+struct Composer {
+  private enum Frame {
+    case sequence(mark: Mark, anchor: String?, items: [Node], size: Int)
+    case mapping(mark: Mark, anchor: String?, entries: [Node.Pair], pendingKey: Node?, size: Int)
+  }
+
+  let limits: YAMLReader.Limits
+  private(set) var root: Node?
+  private(set) var diagnostics: [Diagnostic] = []
+  private var stack: [Frame] = []
+  private var anchors: [String: (node: Node, size: Int)] = [:]
+  private var expandedNodes = 0
+  private var documentCount = 0
+
+  init(limits: YAMLReader.Limits) {
+    self.limits = limits
+  }
+
+  /// Feeds one event; returns true at the end of the stream.
+  mutating func consume(_ event: Event) throws(Diagnostic) -> Bool {
+    switch event {
+    case .streamStart, .documentEnd:
+      break
+    case .streamEnd:
+      return true
+    case .documentStart(let mark):
+      documentCount += 1
+      if documentCount > 1 {
+        throw Diagnostic(at: mark, "a config file holds one YAML document; found a second one here")
+      }
+    case .alias(let anchor, let mark):
+      guard let anchored = anchors[anchor] else {
+        throw Diagnostic(at: mark, "unknown alias '*\(anchor)'")
+      }
+      try add(anchored.node, size: anchored.size)
+    case .scalar(let text, let anchor, let tag, let plain, let mark):
+      let value: ScalarValue
+      if let tag, tag != "!" {
+        guard let tagged = ScalarResolver.resolveTagged(text, tag: tag) else {
+          throw Diagnostic(at: mark, "'\(text)' is not a valid \(tag)")
+        }
+        value = tagged
+      } else {
+        value = plain && tag == nil ? ScalarResolver.resolvePlain(text) : .string(text)
+      }
+      let node = Node(.scalar(text: text, value: value), at: mark)
+      if let anchor { anchors[anchor] = (node, 1) }
+      try add(node, size: 1)
+    case .sequenceStart(let anchor, let mark):
+      try push(.sequence(mark: mark, anchor: anchor, items: [], size: 1), at: mark)
+    case .mappingStart(let anchor, let mark):
+      try push(.mapping(mark: mark, anchor: anchor, entries: [], pendingKey: nil, size: 1), at: mark)
+    case .sequenceEnd, .mappingEnd:
+      guard let frame = stack.popLast() else { break }
+      let node: Node
+      let anchorName: String?
+      let size: Int
+      switch frame {
+      case .sequence(let mark, let anchor, let items, let count):
+        node = Node(.sequence(items), at: mark)
+        anchorName = anchor
+        size = count
+      case .mapping(let mark, let anchor, let entries, _, let count):
+        node = Node(.mapping(try mergedEntries(entries)), at: mark)
+        anchorName = anchor
+        size = count
+      }
+      if let anchorName { anchors[anchorName] = (node, size) }
+      try add(node, size: size, counted: true)
+    }
+    return false
+  }
+
+  private mutating func push(_ frame: Frame, at mark: Mark) throws(Diagnostic) {
+    guard stack.count < limits.maximumDepth else {
+      throw Diagnostic(at: mark, "nesting deeper than \(limits.maximumDepth) levels")
+    }
+    stack.append(frame)
+  }
+
+  /// Adds a finished node to the innermost open collection (or makes it the root).
+  /// `counted` is true for collections whose nodes were already counted as they were built.
+  private mutating func add(_ node: Node, size: Int, counted: Bool = false) throws(Diagnostic) {
+    if !counted {
+      expandedNodes += size
+      guard expandedNodes <= limits.maximumNodes else {
+        throw Diagnostic(
+          at: node.mark,
+          "the document expands to more than \(limits.maximumNodes) nodes (aliases expanding exponentially?)")
+      }
+    }
+    guard let top = stack.popLast() else {
+      root = node
+      return
+    }
+    switch top {
+    case .sequence(let mark, let anchor, var items, let count):
+      items.append(node)
+      stack.append(.sequence(mark: mark, anchor: anchor, items: items, size: count + size))
+    case .mapping(let mark, let anchor, var entries, let pendingKey, let count):
+      if let key = pendingKey {
+        entries.append(Node.Pair(key: key, value: node))
+        stack.append(.mapping(mark: mark, anchor: anchor, entries: entries, pendingKey: nil, size: count + size))
+      } else {
+        stack.append(.mapping(mark: mark, anchor: anchor, entries: entries, pendingKey: node, size: count + size))
+      }
+    }
+  }
+
+  /// Applies `<<` merge keys and reports duplicate explicit keys (both places).
+  ///
+  /// Keys written in the mapping win over merged ones; among several merged mappings the first
+  /// one listed wins. Merged entries take the place of the `<<` entry.
+  private mutating func mergedEntries(_ entries: [Node.Pair]) throws(Diagnostic) -> [Node.Pair] {
+    var firstPlace: [Node: Mark] = [:]
+    var hasMerge = false
+    for entry in entries {
+      if Self.isMergeKey(entry.key) {
+        hasMerge = true
+        continue
+      }
+      let identity = Self.identity(of: entry.key)
+      if let first = firstPlace[identity] {
+        diagnostics.append(
+          Diagnostic(
+            at: entry.key.mark, "duplicate key '\(entry.key.sourceText)'",
+            notes: [.init("'\(entry.key.sourceText)' first defined here", at: first)]))
+      } else {
+        firstPlace[identity] = entry.key.mark
+      }
+    }
+    guard hasMerge else { return entries }
+    var result: [Node.Pair] = []
+    var present = Set(firstPlace.keys)
+    for entry in entries {
+      guard Self.isMergeKey(entry.key) else {
+        result.append(entry)
+        continue
+      }
+      let sources: [Node]
+      switch entry.value.content {
+      case .mapping: sources = [entry.value]
+      case .sequence(let items) where items.allSatisfy({ $0.pairs != nil }): sources = items
+      default:
+        throw Diagnostic(at: entry.value.mark, "a '<<' merge key takes a mapping or a list of mappings")
+      }
+      for source in sources {
+        for merged in source.pairs ?? [] where present.insert(Self.identity(of: merged.key)).inserted {
+          result.append(merged)
+        }
+      }
+    }
+    return result
+  }
+
+  private static func isMergeKey(_ key: Node) -> Bool {
+    if case .scalar("<<", .string) = key.content { return true }
+    return false
+  }
+
+  /// Keys are compared by value, not by spelling or position.
+  private static func identity(of key: Node) -> Node {
+    Node(key.content, at: .start)
+  }
+}

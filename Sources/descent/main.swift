@@ -1,0 +1,4 @@
+import DescentCommandLine
+import Foundation
+
+exit(DescentTool.main(Array(CommandLine.arguments.dropFirst())).rawValue)

@@ -169,7 +169,7 @@ struct Decoding {
   }
 }
 
-/// Spelling suggestions ("did you mean ...?") by Levenshtein edit distance.
+/// Spelling suggestions ("did you mean ...?") by edit distance.
 public enum Spelling {
   /// The candidate closest to `word`, if it is close enough to be a plausible typo:
   /// distance ≤ 3 and less than half the longer word.
@@ -184,22 +184,26 @@ public enum Spelling {
     return best?.candidate
   }
 
-  /// The Levenshtein distance between two strings (insertions, deletions, substitutions).
+  /// The optimal-string-alignment distance between two strings: insertions, deletions,
+  /// substitutions and transpositions of adjacent characters (`rnu` → `run` is 1).
   /// - Complexity: O(m·n).
   public static func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a.unicodeScalars)
     let b = Array(b.unicodeScalars)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
+    var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { table[i][0] = i }
+    for j in 0...b.count { table[0][j] = j }
     for i in 1...a.count {
-      current[0] = i
       for j in 1...b.count {
-        current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        let cost = a[i - 1] == b[j - 1] ? 0 : 1
+        table[i][j] = Swift.min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+        if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+          table[i][j] = Swift.min(table[i][j], table[i - 2][j - 2] + 1)
+        }
       }
-      swap(&previous, &current)
     }
-    return previous[b.count]
+    return table[a.count][b.count]
   }
 }

@@ -91,25 +91,27 @@ struct ScenarioPlan: Sendable {
       decoding.error("scenario '\(scenario)' needs \(list)", at: variant.mark)
       return nil
     }
-    // A key that was written but did not decode has been reported already.
-    guard let landscape = fields.landscape, let start = fields.start,
-      fields.written.isSubset(of: fields.decodedKeys)
-    else { return nil }
-
-    let dimension = landscape.value.dimension
-    guard start.values.count == dimension else {
-      decoding.error(
-        "'start' has \(start.values.count) coordinates but landscape \(landscape.text) has \(dimension)", at: start.mark)
-      return nil
-    }
-    let expectations = fields.expectations ?? []
-    for expectation in expectations {
-      if case .finalPoint(let point, _) = expectation.check, point.count != dimension {
+    // Check combinations of what did decode; a key that did not decode has been reported already.
+    var consistent = fields.written.isSubset(of: fields.decodedKeys)
+    if let landscape = fields.landscape {
+      let dimension = landscape.value.dimension
+      if let start = fields.start, start.values.count != dimension {
         decoding.error(
-          "'final_point' has \(point.count) coordinates but landscape \(landscape.text) has \(dimension)", at: expectation.mark)
-        return nil
+          "'start' has \(start.values.count) coordinate\(start.values.count == 1 ? "" : "s") but landscape \(landscape.text) has \(dimension)",
+          at: start.mark)
+        consistent = false
+      }
+      for expectation in fields.expectations ?? [] {
+        if case .finalPoint(let point, _) = expectation.check, point.count != dimension {
+          decoding.error(
+            "'final_point' has \(point.count) coordinate\(point.count == 1 ? "" : "s") but landscape \(landscape.text) has \(dimension)",
+            at: expectation.mark)
+          consistent = false
+        }
       }
     }
+    guard consistent, let landscape = fields.landscape, let start = fields.start else { return nil }
+    let expectations = fields.expectations ?? []
 
     let optimizer = fields.optimizer ?? Self.defaultOptimizer
     let schedule =

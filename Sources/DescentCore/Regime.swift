@@ -115,10 +115,9 @@ public struct RegimeClassifier: Sendable {
     lastStep = step
     finalNormSquared = normSquared
     if !(normSquared <= toleranceSquared) { lastStepAboveTolerance = step }
-    if !normSquared.isFinite || error.contains(where: { !$0.isFinite }) {
-      divergence = .nonFinite
-    } else if normSquared > boundSquared {
-      divergence = .leftBound
+    if !normSquared.isFinite || normSquared > boundSquared {
+      // An overflowing norm of finite components has left any representable bound.
+      divergence = error.allSatisfy(\.isFinite) ? .leftBound : .nonFinite
     }
     if divergence != nil || step == totalSteps { last = Array(error) }
   }

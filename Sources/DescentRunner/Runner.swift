@@ -58,6 +58,7 @@ public enum Runner {
         var chunk: [InstanceResult] = []
         chunk.reserveCapacity(end - start)
         for index in start..<end {
+          if failFast && stop.load(ordering: .relaxed) { break }
           let result = run(instances[index])
           onResult?(result)
           chunk.append(result)
@@ -65,7 +66,7 @@ public enum Runner {
             stop.store(true, ordering: .relaxed)
           }
         }
-        slots.withLock { slots in
+        slots.withLock { [chunk] slots in
           for (offset, result) in chunk.enumerated() { slots[start + offset] = result }
         }
       }

@@ -297,6 +297,7 @@ struct Composer {
 
   /// Keys are compared by value, not by spelling or position.
   private static func identity(of key: Node) -> Node {
-    Node(key.content, at: .start)
+    if case .scalar(_, let value) = key.content { return Node(.scalar(text: "", value: value), at: .start) }
+    return Node(key.content, at: .start)
   }
 }

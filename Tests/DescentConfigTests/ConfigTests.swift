@@ -1,0 +1,188 @@
+import DescentConfig
+import DescentCore
+import Testing
+import YAMLNode
+
+/// Loads a suite from text, failing the test with its diagnostics if it does not load.
+func loadSuite(_ text: String, file: String = "test.yaml", seed: UInt64? = nil) throws -> Suite {
+  let (suite, diagnostics) = ConfigLoader.load(text: text, file: file, seedOverride: seed)
+  guard let suite, diagnostics.isEmpty else {
+    throw DiagnosticList(diagnostics)
+  }
+  return suite
+}
+
+/// The rendered diagnostics of a text that must not load.
+func problems(_ text: String, file: String = "test.yaml") -> [String] {
+  let (suite, diagnostics) = ConfigLoader.load(text: text, file: file)
+  #expect(suite == nil || !diagnostics.isEmpty)
+  return diagnostics.map(\.description)
+}
+
+@Suite struct ConfigTests {
+  @Test func scenarioKeysDecodeIntoAProblem() throws {
+    let suite = try loadSuite(
+      """
+      suite: s
+      defaults: {steps: 50, tolerance: 1.0e-8}
+      scenarios:
+        - name: ravine
+          description: the ravine
+          landscape: {preset: ravine, ratio: 50}
+          start: [-4, 1]
+          optimizer: {name: sgd, momentum: 0.9, nesterov: true}
+          lr: 0.01
+          divergence_bound: 1.0e3
+          expect: {regime: [zigzag, oscillating], converged: false}
+      """)
+    let instance = try #require(suite.scenarios.first?.instances.first)
+    #expect(instance.id == "s/ravine")
+    #expect(instance.description == "the ravine")
+    #expect(instance.problem.landscape == .quadratic(Quadratic(eigenvalues: [2, 100])))
+    #expect(instance.problem.start == [-4, 1])
+    #expect(instance.problem.optimizer == .sgd(SGD(momentum: 0.9, nesterov: true)))
+    #expect(instance.problem.schedule == .constant(0.01))
+    #expect(instance.problem.settings == RunSettings(steps: 50, tolerance: 1e-8, divergenceBound: 1e3))
+    #expect(instance.expectations.map(\.check) == [.regime([.zigzag, .oscillating]), .converged(false)])
+    #expect(instance.landscapeText == "ravine(ratio=50)")
+    #expect(instance.optimizerText == "sgd(momentum=0.9,nesterov=true)")
+  }
+
+  @Test func builtInDefaultsApplyWhenNothingIsSaid() throws {
+    let suite = try loadSuite("suite: s\nscenarios:\n  - {name: a, landscape: bowl, start: [1, 1]}\n")
+    let instance = try #require(suite.scenarios.first?.instances.first)
+    #expect(instance.problem.settings == RunSettings(steps: 200, tolerance: 1e-6, divergenceBound: 1e6))
+    #expect(instance.problem.optimizer == .sgd(SGD()))
+    #expect(instance.problem.schedule == .constant(1e-3), "torch's SGD default lr")
+    #expect(instance.expectations.isEmpty)
+  }
+
+  @Test func casesGiveOneInstanceEachWithStableIds() throws {
+    let suite = try loadSuite(
+      """
+      suite: lesson-10.1
+      scenarios:
+        - name: parabola-regimes
+          landscape: {preset: parabola, a: 1}
+          start: [1.0]
+          optimizer: sgd
+          cases:
+            - {lr: 0.1, expect: monotone}
+            - {lr: 0.8, expect: oscillating, description: bounces}
+            - {lr: 1.0e0, expect: cycling}
+      """)
+    let instances = try #require(suite.scenarios.first).instances
+    #expect(
+      instances.map(\.id) == [
+        "lesson-10.1/parabola-regimes[lr=0.1]", "lesson-10.1/parabola-regimes[lr=0.8]", "lesson-10.1/parabola-regimes[lr=1]",
+      ])
+    #expect(instances[1].description == "bounces")
+    #expect(instances[2].expectations.map(\.check) == [.regime([.cycling])])
+    #expect(instances[1].mark == Mark(line: 9, column: 9))
+  }
+
+  @Test func defaultsMergeDeeplyUnderScenarios() throws {
+    let suite = try loadSuite(
+      """
+      suite: s
+      defaults:
+        optimizer: {name: sgd, momentum: 0.9}
+        landscape: {preset: quadratic, eigenvalues: [1, 10]}
+        expect: {converged: true}
+      scenarios:
+        - name: a
+          optimizer: {dampening: 0.5}
+          landscape: {angle: 30}
+          start: [1, 1]
+          expect: monotone
+        - name: b
+          optimizer: {name: sgd, nesterov: true}
+          start: [1, 1]
+      """)
+    let a = try #require(suite.scenarios.first?.instances.first)
+    #expect(a.problem.optimizer == .sgd(SGD(momentum: 0.9, dampening: 0.5)))
+    #expect(a.problem.landscape == .quadratic(Quadratic(eigenvalues: [1, 10], rotationDegrees: 30)))
+    #expect(a.expectations.map(\.check) == [.regime([.monotone])], "expect is replaced, not merged")
+    let b = try #require(suite.scenarios.last?.instances.first)
+    #expect(b.problem.optimizer == .sgd(SGD(momentum: 0.9, nesterov: true)))
+    #expect(b.expectations.map(\.check) == [.converged(true)])
+  }
+
+  @Test func aMappingOfAnotherKindReplacesInsteadOfMerging() throws {
+    let suite = try loadSuite(
+      """
+      suite: s
+      defaults:
+        landscape: {preset: ravine, ratio: 10}
+      scenarios:
+        - {name: a, landscape: {preset: quadratic, eigenvalues: [3]}, start: [1]}
+        - {name: b, landscape: parabola, start: [1]}
+      """)
+    #expect(suite.scenarios[0].instances[0].problem.landscape == .quadratic(Quadratic(eigenvalues: [3])))
+    #expect(suite.scenarios[1].instances[0].problem.landscape == .quadratic(Quadratic(eigenvalues: [2])))
+  }
+
+  @Test func anchorsAndMergeKeysWork() throws {
+    let suite = try loadSuite(
+      """
+      suite: s
+      x-common: &common {landscape: ravine, start: [-4, 1], steps: 20}
+      scenarios:
+        - <<: *common
+          name: a
+          lr: 0.001
+        - <<: *common
+          name: b
+          steps: 30
+      """)
+    #expect(suite.scenarios.map { $0.instances[0].problem.settings.steps } == [20, 30])
+    #expect(suite.scenarios[1].instances[0].problem.start == [-4, 1])
+  }
+
+  @Test func seedsDeriveFromTheRootSeedAndTheId() throws {
+    let text = "suite: s\nseed: 7\nscenarios:\n  - {name: a, landscape: bowl, start: [1, 1]}\n  - {name: b, landscape: bowl, start: [1, 1]}\n"
+    let suite = try loadSuite(text)
+    let seeds = suite.scenarios.map { $0.instances[0].seed }
+    #expect(seeds[0] == StableHash.instanceSeed(root: 7, id: "s/a"))
+    #expect(seeds[0] != seeds[1])
+    #expect(try loadSuite(text).scenarios.map { $0.instances[0].seed } == seeds, "same input, same seeds")
+    let overridden = try loadSuite(text, seed: 8)
+    #expect(overridden.scenarios[0].instances[0].seed == StableHash.instanceSeed(root: 8, id: "s/a"))
+  }
+}
+
+@Suite struct ConfigErrorTests {
+  @Test func misspelledKeyGetsADidYouMean() {
+    let text = "suite: s\nscenarios:\n  - name: a\n    landscape: ravine\n    start: [-4, 1]\n    optimiser: sgd\n"
+    #expect(problems(text, file: "bad.yaml") == ["bad.yaml:6:5: error: unknown key 'optimiser' (did you mean 'optimizer'?)"])
+  }
+
+  @Test func allProblemsOfAFileAreReportedTogether() {
+    let text = """
+      suite: s
+      scenarios:
+        - name: a
+          landscape: ravne
+          start: [1, 2]
+          lr: fast
+        - name: b
+          landscape: ravine
+          start: [1, 2, 3]
+          expect: {converged: yes}
+      """
+    #expect(
+      problems(text) == [
+        "test.yaml:4:16: error: unknown landscape 'ravne' (did you mean 'ravine'?)",
+        "test.yaml:6:9: error: 'lr' must be a number, found 'fast'",
+        "test.yaml:9:12: error: 'start' has 3 coordinates but landscape ravine has 2",
+        "test.yaml:10:25: error: 'converged' must be true or false, found 'yes' (YAML 1.1 booleans are not accepted; write true)",
+      ])
+  }
+
+  @Test func syntaxErrorsArePositioned() {
+    #expect(
+      problems("suite: s\nscenarios: [\n") == [
+        "test.yaml:3:1: error: did not find expected node content\ntest.yaml:3:1: note: while parsing a flow node"
+      ])
+  }
+}

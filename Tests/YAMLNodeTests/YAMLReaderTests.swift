@@ -1,0 +1,170 @@
+import Testing
+
+@testable import YAMLNode
+
+@Suite struct ScalarTypingTests {
+  private func scalar(_ text: String) throws -> ScalarValue? {
+    try YAMLReader.parse("value: \(text)\n").root?["value"]?.scalar
+  }
+
+  @Test func integersFollowTheCoreSchema() throws {
+    #expect(try scalar("42") == .int(42))
+    #expect(try scalar("-7") == .int(-7))
+    #expect(try scalar("+3") == .int(3))
+    #expect(try scalar("0x1F") == .int(31))
+    #expect(try scalar("0o17") == .int(15))
+  }
+
+  @Test func floatsIncludeExponentsWithoutADot() throws {
+    #expect(try scalar("1e6") == .float(1_000_000))
+    #expect(try scalar("1.0e-6") == .float(1e-6))
+    #expect(try scalar("0.5") == .float(0.5))
+    #expect(try scalar(".5") == .float(0.5))
+    #expect(try scalar("-2.") == .float(-2))
+    #expect(try scalar(".inf") == .float(.infinity))
+    #expect(try scalar("-.Inf") == .float(-.infinity))
+    let nan = try scalar(".nan")
+    guard case .float(let value)? = nan else { Issue.record("expected a float, got \(String(describing: nan))"); return }
+    #expect(value.isNaN)
+  }
+
+  @Test func onlyTrueAndFalseAreBooleans() throws {
+    #expect(try scalar("true") == .bool(true))
+    #expect(try scalar("False") == .bool(false))
+    for word in ["yes", "no", "on", "off", "y", "n", "Yes", "NO"] {
+      #expect(try scalar(word) == .string(word), "'\(word)' must stay a string")
+    }
+  }
+
+  @Test func nullsAndStrings() throws {
+    #expect(try scalar("~") == .null)
+    #expect(try scalar("null") == .null)
+    #expect(try scalar("") == .null)
+    #expect(try scalar("1.2.3") == .string("1.2.3"))
+    #expect(try scalar("1e") == .string("1e"))
+    #expect(try scalar("'42'") == .string("42"), "quoted scalars are strings")
+    #expect(try scalar("\"true\"") == .string("true"))
+    #expect(try scalar("!!str 12") == .string("12"))
+    #expect(try scalar("!!float 3") == .float(3))
+  }
+
+  @Test func hugeIntegersBecomeFloats() throws {
+    #expect(try scalar("123456789012345678901234567890") == .float(123456789012345678901234567890.0))
+  }
+}
+
+@Suite struct StructureTests {
+  @Test func marksAreOneBasedOnEveryNode() throws {
+    let text = """
+      suite: s
+      scenarios:
+        - name: a
+          start: [1, 2]
+      """
+    let root = try #require(try YAMLReader.parse(text).root)
+    #expect(root.mark == Mark(line: 1, column: 1))
+    #expect(root["suite"]?.mark == Mark(line: 1, column: 8))
+    let scenario = try #require(root["scenarios"]?.items?.first)
+    #expect(scenario.mark == Mark(line: 3, column: 5))
+    #expect(scenario.pairs?.first?.key.mark == Mark(line: 3, column: 5))
+    let start = try #require(scenario["start"])
+    #expect(start.mark == Mark(line: 4, column: 12))
+    #expect(start.items?.map(\.mark) == [Mark(line: 4, column: 13), Mark(line: 4, column: 16)])
+  }
+
+  @Test func mappingKeysKeepFileOrder() throws {
+    let root = try #require(try YAMLReader.parse("b: 1\na: 2\nc: 3\n").root)
+    #expect(root.pairs?.map { $0.key.string } == ["b", "a", "c"])
+  }
+
+  @Test func aliasesCopyTheAnchoredNode() throws {
+    let root = try #require(try YAMLReader.parse("base: &b {x: 1, y: [2, 3]}\ncopy: *b\n").root)
+    #expect(root["copy"]?["y"]?.items?.map(\.number) == [2, 3])
+    #expect(root["copy"]?["x"]?.number == 1)
+  }
+
+  @Test func mergeKeysLetExplicitKeysWin() throws {
+    let text = """
+      base: &base {lr: 0.1, steps: 100}
+      other: &other {steps: 5, tolerance: 1.0e-3}
+      scenario:
+        <<: [*base, *other]
+        lr: 0.5
+      """
+    let scenario = try #require(try YAMLReader.parse(text).root?["scenario"])
+    #expect(scenario["lr"]?.number == 0.5)
+    #expect(scenario["steps"]?.number == 100, "the first merged mapping wins over later ones")
+    #expect(scenario["tolerance"]?.number == 1e-3)
+    #expect(scenario["<<"] == nil)
+    #expect(scenario.pairs?.count == 3)
+  }
+
+  @Test func repeatedMergeKeysAreNotDuplicates() throws {
+    let text = "a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: *a\n  <<: *b\n"
+    let document = try YAMLReader.parse(text)
+    #expect(document.diagnostics.isEmpty)
+    #expect(document.root?["c"]?["y"]?.number == 2)
+  }
+
+  @Test func duplicateKeysAreReportedWithBothPlaces() throws {
+    let document = try YAMLReader.parse("lr: 0.1\nsteps: 3\nlr: 0.2\n")
+    #expect(document.diagnostics.count == 1)
+    let diagnostic = try #require(document.diagnostics.first)
+    #expect(diagnostic.message == "duplicate key 'lr'")
+    #expect(diagnostic.mark == Mark(line: 3, column: 1))
+    #expect(diagnostic.notes == [Diagnostic.Note("'lr' first defined here", at: Mark(line: 1, column: 1))])
+  }
+
+  @Test func keysAreComparedByValue() throws {
+    let document = try YAMLReader.parse("1: a\n0x1: b\n")
+    #expect(document.diagnostics.map(\.message) == ["duplicate key '0x1'"])
+  }
+}
+
+@Suite struct HostileInputTests {
+  @Test func syntaxErrorsCarryLibyamlsProblemAndPosition() {
+    #expect(throws: Diagnostic(at: Mark(line: 2, column: 6), "did not find expected ',' or ']'", notes: [.init("while parsing a flow sequence", at: Mark(line: 1, column: 8))])) {
+      try YAMLReader.parse("start: [1, 2\nsteps: 3\n")
+    }
+  }
+
+  @Test func aSecondDocumentIsRefused() {
+    #expect(throws: Diagnostic(at: Mark(line: 2, column: 1), "a config file holds one YAML document; found a second one here")) {
+      try YAMLReader.parse("a: 1\n---\nb: 2\n")
+    }
+  }
+
+  @Test func unknownAliasIsRefused() {
+    #expect(throws: Diagnostic(at: Mark(line: 1, column: 4), "unknown alias '*nowhere'")) {
+      try YAMLReader.parse("a: *nowhere\n")
+    }
+  }
+
+  @Test func billionLaughsIsRefusedBeforeExpanding() {
+    var text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    for level in 1...9 {
+      let aliases = Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
+      text += "a\(level): &a\(level) [\(aliases)]\n"
+    }
+    do {
+      _ = try YAMLReader.parse(text)
+      Issue.record("a billion-laughs document must be refused")
+    } catch {
+      #expect(error.message.hasPrefix("the document expands to more than 1000000 nodes"))
+    }
+  }
+
+  @Test func deepNestingIsRefused() {
+    let text = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+    #expect(throws: Diagnostic(at: Mark(line: 1, column: 201), "nesting deeper than 200 levels")) {
+      try YAMLReader.parse(text)
+    }
+  }
+
+  @Test func oversizedInputIsRefused() {
+    let limits = YAMLReader.Limits(maximumBytes: 10)
+    #expect(throws: Diagnostic(at: .start, "file is 12 bytes, more than the limit of 10 bytes")) {
+      try YAMLReader.parse("a: 12345678\n", limits: limits)
+    }
+  }
+}

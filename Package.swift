@@ -22,6 +22,7 @@ let package = Package(
       dependencies: ["DescentReports", "DescentRunner", "DescentConfig", "DescentCore", "YAMLNode"]
     ),
     .executableTarget(name: "descent", dependencies: ["DescentCommandLine"]),
+    .executableTarget(name: "descent-bench", dependencies: ["DescentCore"]),
 
     .target(name: "TestSupport", dependencies: ["DescentCore"], path: "Tests/TestSupport"),
     .testTarget(name: "YAMLNodeTests", dependencies: ["YAMLNode"]),

@@ -125,65 +125,154 @@ public func descend<L: Landscape, O: Optimizer, Observer: TrajectoryObserver>(
 ) -> RunOutcome {
   let n = landscape.dimension
   precondition(start.count == n, "start has \(start.count) coordinates, landscape has \(n)")
-  var optimizer = optimizer
-  var cursor = schedule.makeCursor(totalSteps: settings.steps)
-  let steps = settings.steps
-  let noiseWindow = max(1, (steps + 9) / 10)
-  let spectrum = reference.spectrum
-  let eigenvectors = spectrum.eigenvectors
-  var classifier = RegimeClassifier(
-    initialError: spectrum.coordinates(of: zip(start, reference.point).map { $0 - $1 }),
-    tolerance: settings.tolerance, divergenceBound: settings.divergenceBound, totalSteps: steps)
-
-  let workspace = UnsafeMutablePointer<Double>.allocate(capacity: n * (3 + optimizer.stateVectorCount))
-  defer { workspace.deallocate() }
-  workspace.initialize(repeating: 0, count: n * (3 + optimizer.stateVectorCount))
-  let x = workspace
-  let gradient = workspace + n
-  let error = workspace + 2 * n
-  let state = workspace + 3 * n
-  for i in 0..<n { x[i] = start[i] }
-
-  var loss = 0.0
-  var initialLoss = 0.0
-  var gradientNorm = 0.0
-  var gapSum = 0.0
-  reference.point.withUnsafeBufferPointer { target in
-    var step = 0
-    while true {
-      if let eigenvectors {
-        eigenvectors.withUnsafeBufferPointer { q in
-          for column in 0..<n {
-            var sum = 0.0
-            for row in 0..<n { sum += q[row * n + column] * (x[row] - target[row]) }
-            error[column] = sum
+  let summary = landscape.withKernel { kernel in
+    reference.spectrum.eigenvectors.withUnsafeOptionalBuffer { eigenvectors in
+      start.withUnsafeBufferPointer { start in
+        reference.point.withUnsafeBufferPointer { target in
+          // One- and two-dimensional runs get loops of constant length, which the compiler
+          // unrolls, over a workspace of constant size, which it keeps in registers.
+          switch n {
+          case 1:
+            iterate(
+              kernel: kernel, dimension: FixedDimension<One>(), optimizer: optimizer, schedule: schedule,
+              start: start.baseAddress!, target: target.baseAddress!, eigenvectors: eigenvectors,
+              referenceValue: reference.value, settings: settings, observer: &observer)
+          case 2:
+            iterate(
+              kernel: kernel, dimension: FixedDimension<Two>(), optimizer: optimizer, schedule: schedule,
+              start: start.baseAddress!, target: target.baseAddress!, eigenvectors: eigenvectors,
+              referenceValue: reference.value, settings: settings, observer: &observer)
+          default:
+            iterate(
+              kernel: kernel, dimension: DynamicDimension(value: n), optimizer: optimizer, schedule: schedule,
+              start: start.baseAddress!, target: target.baseAddress!, eigenvectors: eigenvectors,
+              referenceValue: reference.value, settings: settings, observer: &observer)
           }
+        }
+      }
+    }
+  }
+  return RunOutcome(
+    classification: summary.classification, reference: reference, finalPoint: summary.finalPoint,
+    finalLoss: summary.finalLoss, finalGradientNorm: summary.finalGradientNorm, initialLoss: summary.initialLoss,
+    noiseFloor: summary.noiseFloor)
+}
+
+/// What the loop hands back besides the final point (left in the buffers).
+struct LoopSummary {
+  var classification: Classification
+  var finalPoint: [Double]
+  var finalLoss: Double
+  var initialLoss: Double
+  var finalGradientNorm: Double
+  var noiseFloor: Double?
+}
+
+/// The length of the vectors in a loop: a compile-time constant for small fixed sizes, so loops
+/// over it unroll, or a run-time value.
+protocol LoopDimension {
+  var value: Int { get }
+}
+
+struct DynamicDimension: LoopDimension {
+  let value: Int
+}
+
+/// A compile-time dimension: `FixedDimension<Two>().value` is the constant 2.
+struct FixedDimension<Size: StaticSize>: LoopDimension {
+  @inline(__always) var value: Int { Size.value }
+}
+
+protocol StaticSize { static var value: Int { get } }
+enum One: StaticSize { static var value: Int { 1 } }
+enum Two: StaticSize { static var value: Int { 2 } }
+
+/// The inner loop. Every vector it touches lives in one workspace allocated here, of constant
+/// size when the dimension is fixed, so after inlining the compiler sees plain local memory that
+/// nothing else aliases and keeps it in registers, as it would a C loop's local arrays.
+@inline(__always)
+func iterate<K: LandscapeKernel, D: LoopDimension, O: Optimizer, Observer: TrajectoryObserver>(
+  kernel: K, dimension: D, optimizer: O, schedule: LearningRateSchedule, start: UnsafePointer<Double>,
+  target sharedTarget: UnsafePointer<Double>, eigenvectors: UnsafePointer<Double>?, referenceValue: Double,
+  settings: RunSettings, observer: inout Observer
+) -> LoopSummary {
+  let n = dimension.value
+  let classifierCount = RegimeClassifier.storageCount(dimension: n)
+  let capacity = n * (5 + O.maximumStateVectorCount) + classifierCount
+  return withUnsafeTemporaryAllocation(of: Double.self, capacity: capacity) { workspace in
+    let x = workspace.baseAddress!
+    let gradient = x + n
+    let error = x + 2 * n
+    let target = x + 3 * n
+    let difference = x + 4 * n
+    let classifierStorage = x + 5 * n
+    let state = classifierStorage + classifierCount
+    x.initialize(repeating: 0, count: capacity)
+    for i in 0..<n {
+      x[i] = start[i]
+      target[i] = sharedTarget[i]
+    }
+
+    var optimizer = optimizer
+    var cursor = schedule.makeCursor(totalSteps: settings.steps)
+    let steps = settings.steps
+    let noiseWindow = max(1, (steps + 9) / 10)
+    let noiseStart = steps - noiseWindow
+
+    @inline(__always) func measureError() {
+      if let eigenvectors {
+        for i in 0..<n { difference[i] = x[i] - target[i] }
+        for column in 0..<n {
+          var sum = 0.0
+          for row in 0..<n { sum += eigenvectors[row * n + column] * difference[row] }
+          error[column] = sum
         }
       } else {
         for i in 0..<n { error[i] = x[i] - target[i] }
       }
-      classifier.observe(step: step, error: UnsafeBufferPointer(start: error, count: n))
+    }
 
-      loss = landscape.evaluate(x, gradient: gradient)
+    measureError()
+    var classifier = RegimeClassifier(
+      initialError: error, dimension: n, tolerance: settings.tolerance, divergenceBound: settings.divergenceBound,
+      totalSteps: steps, storage: classifierStorage)
+    var loss = 0.0
+    var initialLoss = 0.0
+    var gradientSquares = 0.0
+    var gapSum = 0.0
+    var step = 0
+    while true {
+      classifier.observe(step: step, error: error, dimension: n)
+      loss = kernel.evaluate(x, gradient: gradient, dimension: n)
       if step == 0 { initialLoss = loss }
-      if step > steps - noiseWindow { gapSum += loss - reference.value }
-      var squares = 0.0
-      for i in 0..<n { squares += gradient[i] * gradient[i] }
-      gradientNorm = squares.squareRoot()
+      if step > noiseStart { gapSum += loss - referenceValue }
+      gradientSquares = 0
+      for i in 0..<n { gradientSquares += gradient[i] * gradient[i] }
+      // The square root is taken only where a norm is consumed (a no-op observer drops it).
       observer.record(
         step: step, point: UnsafeBufferPointer(start: x, count: n), loss: loss,
-        gradientNorm: gradientNorm, learningRate: cursor.rate)
-      if step == steps || classifier.hasDiverged { break }
-
+        gradientNorm: gradientSquares.squareRoot(), learningRate: cursor.rate)
+      if step == steps || classifier.hasDiverged {
+        classifier.finish(step: step, error: error, dimension: n)
+        break
+      }
       optimizer.step(parameters: x, gradient: gradient, state: state, dimension: n, learningRate: cursor.rate)
       cursor.advance()
       step += 1
+      measureError()
     }
+    let classification = classifier.classify()
+    return LoopSummary(
+      classification: classification, finalPoint: Array(UnsafeBufferPointer(start: x, count: n)), finalLoss: loss,
+      initialLoss: initialLoss, finalGradientNorm: gradientSquares.squareRoot(),
+      noiseFloor: classification.stepsTaken == steps ? gapSum / Double(noiseWindow) : nil)
   }
-  let classification = classifier.classify()
-  return RunOutcome(
-    classification: classification, reference: reference,
-    finalPoint: Array(UnsafeBufferPointer(start: x, count: n)), finalLoss: loss,
-    finalGradientNorm: gradientNorm, initialLoss: initialLoss,
-    noiseFloor: classification.stepsTaken == steps ? gapSum / Double(noiseWindow) : nil)
+}
+
+extension Optional where Wrapped == [Double] {
+  /// Calls `body` with a pointer to the array's elements, or nil when there is no array.
+  func withUnsafeOptionalBuffer<Result>(_ body: (UnsafePointer<Double>?) throws -> Result) rethrows -> Result {
+    guard let array = self else { return try body(nil) }
+    return try array.withUnsafeBufferPointer { try body($0.baseAddress) }
+  }
 }

@@ -1,13 +1,24 @@
+/// The hot-path view of a landscape: `evaluate` is called once per step with raw buffers, so
+/// conforming types keep it free of allocation, reference counting and bounds checks.
+public protocol LandscapeKernel {
+  /// Returns f(x) and writes ∇f(x) into `gradient`, both of length `dimension` (the landscape's
+  /// own; the loop passes it so that fixed-size runs unroll).
+  func evaluate(_ x: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>, dimension: Int) -> Double
+}
+
 /// A twice-differentiable function f: ℝⁿ → ℝ that gradient descent runs on.
 ///
-/// `evaluate` is the hot path: it is called once per step with raw buffers, so conforming types
-/// keep it free of allocation. Everything else is called a few times per run.
+/// A landscape made of plain stored numbers is its own kernel (conform to `LandscapeKernel` and
+/// `withKernel` comes for free); one that stores arrays hands the loop a kernel of pointers into
+/// them, valid for the duration of `withKernel`.
 public protocol Landscape: Sendable {
+  associatedtype Kernel: LandscapeKernel
+
   /// n, the number of coordinates.
   var dimension: Int { get }
 
-  /// Returns f(x) and writes ∇f(x) into `gradient` (both of length `dimension`).
-  func evaluate(_ x: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>) -> Double
+  /// Calls `body` with the kernel the run loop evaluates every step.
+  func withKernel<Result>(_ body: (Kernel) throws -> Result) rethrows -> Result
 
   /// The Hessian ∇²f(x).
   func hessian(at x: [Double]) -> SymmetricMatrix
@@ -20,13 +31,23 @@ public protocol Landscape: Sendable {
   var otherCriticalPoints: [[Double]] { get }
 }
 
+extension Landscape where Self: LandscapeKernel, Kernel == Self {
+  public func withKernel<Result>(_ body: (Self) throws -> Result) rethrows -> Result {
+    try body(self)
+  }
+}
+
 extension Landscape {
   /// f(x) and ∇f(x) for an array point (convenience for tests and setup, not for hot loops).
   public func valueAndGradient(at x: [Double]) -> (value: Double, gradient: [Double]) {
     precondition(x.count == dimension, "point has \(x.count) coordinates, landscape has \(dimension)")
     var gradient = [Double](repeating: 0, count: dimension)
-    let value = x.withUnsafeBufferPointer { point in
-      gradient.withUnsafeMutableBufferPointer { evaluate(point.baseAddress!, gradient: $0.baseAddress!) }
+    let value = withKernel { kernel in
+      x.withUnsafeBufferPointer { point in
+        gradient.withUnsafeMutableBufferPointer {
+          kernel.evaluate(point.baseAddress!, gradient: $0.baseAddress!, dimension: dimension)
+        }
+      }
     }
     return (value, gradient)
   }
@@ -75,33 +96,17 @@ public struct Quadratic: Landscape, Hashable {
 
   public var dimension: Int { eigenvalues.count }
 
-  public func evaluate(_ x: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>) -> Double {
-    let n = eigenvalues.count
-    var twiceValue = 0.0
-    if let denseHessian {
-      return denseHessian.withUnsafeBufferPointer { h in
-        center.withUnsafeBufferPointer { c in
-          for row in 0..<n {
-            var sum = 0.0
-            for column in 0..<n { sum += h[row * n + column] * (x[column] - c[column]) }
-            gradient[row] = sum
-            twiceValue += sum * (x[row] - c[row])
+  public func withKernel<Result>(_ body: (QuadraticKernel) throws -> Result) rethrows -> Result {
+    try eigenvalues.withUnsafeBufferPointer { lambda in
+      try center.withUnsafeBufferPointer { center in
+        if let denseHessian {
+          return try denseHessian.withUnsafeBufferPointer { hessian in
+            try body(QuadraticKernel(lambda: lambda.baseAddress!, center: center.baseAddress!, hessian: hessian.baseAddress))
           }
-          return 0.5 * twiceValue
         }
+        return try body(QuadraticKernel(lambda: lambda.baseAddress!, center: center.baseAddress!, hessian: nil))
       }
     }
-    eigenvalues.withUnsafeBufferPointer { lambda in
-      center.withUnsafeBufferPointer { c in
-        for i in 0..<n {
-          let d = x[i] - c[i]
-          let g = lambda[i] * d
-          gradient[i] = g
-          twiceValue += g * d
-        }
-      }
-    }
-    return 0.5 * twiceValue
   }
 
   public func hessian(at x: [Double]) -> SymmetricMatrix {
@@ -112,4 +117,34 @@ public struct Quadratic: Landscape, Hashable {
   public var minimizers: [[Double]] { eigenvalues.allSatisfy { $0 > 0 } ? [center] : [] }
 
   public var otherCriticalPoints: [[Double]] { eigenvalues.allSatisfy { $0 > 0 } ? [] : [center] }
+}
+
+/// The evaluation kernel of a `Quadratic`: pointers into its eigenvalues, center and (when
+/// rotated) dense Hessian.
+public struct QuadraticKernel: LandscapeKernel {
+  let lambda: UnsafePointer<Double>
+  let center: UnsafePointer<Double>
+  let hessian: UnsafePointer<Double>?
+
+  /// f = ½ (x − c)ᵀ H (x − c), ∇f = H (x − c): per axis when H is diagonal, O(n²) otherwise.
+  @inline(__always)
+  public func evaluate(_ x: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>, dimension n: Int) -> Double {
+    var twiceValue = 0.0
+    if let hessian {
+      for row in 0..<n {
+        var sum = 0.0
+        for column in 0..<n { sum += hessian[row * n + column] * (x[column] - center[column]) }
+        gradient[row] = sum
+        twiceValue += sum * (x[row] - center[row])
+      }
+    } else {
+      for i in 0..<n {
+        let d = x[i] - center[i]
+        let g = lambda[i] * d
+        gradient[i] = g
+        twiceValue += g * d
+      }
+    }
+    return 0.5 * twiceValue
+  }
 }

@@ -58,16 +58,24 @@ public enum DivergenceReason: String, Sendable, Hashable {
 /// A component is *active* if it starts above the absolute tolerance; it *oscillates* if its sign
 /// flips at least twice among the iterates where it is above tolerance (so round-off below
 /// tolerance never counts).
-public struct RegimeClassifier: Sendable {
+///
+/// Its per-component state lives in caller-provided storage (`storageCount(dimension:)` doubles),
+/// which the run loop carves from its own stack workspace so that `observe`, called every step,
+/// works on memory the compiler can keep in registers.
+public struct RegimeClassifier {
   public let absoluteTolerance: Double
   public let absoluteDivergenceBound: Double
+  private let dimension: Int
   private let toleranceSquared: Double
   private let boundSquared: Double
   private let totalSteps: Int
-  private var initial: [Double] = []
-  private var last: [Double] = []
-  private var lastSign: [Int8]
-  private var signChanges: [Int]
+  private let midStep: Int
+  /// Per component: e₀, the last e_k, the sign last seen above tolerance (±1, 0 for none yet)
+  /// and the number of sign changes.
+  private let initial: UnsafeMutablePointer<Double>
+  private let last: UnsafeMutablePointer<Double>
+  private let lastSign: UnsafeMutablePointer<Double>
+  private let signChanges: UnsafeMutablePointer<Double>
   private var initialNormSquared = 0.0
   private var midNormSquared = 0.0
   private var finalNormSquared = 0.0
@@ -75,60 +83,87 @@ public struct RegimeClassifier: Sendable {
   private var lastStep = -1
   private var divergence: DivergenceReason?
 
+  /// Doubles of storage a classifier of `dimension` components needs.
+  public static func storageCount(dimension: Int) -> Int { 4 * dimension }
+
   /// - Parameters:
-  ///   - initialError: e₀ = x₀ − x* in the eigenbasis.
+  ///   - initialError: e₀ = x₀ − x* in the eigenbasis (`dimension` values).
   ///   - tolerance, divergenceBound: relative to max(1, ‖e₀‖), as in the config.
   ///   - totalSteps: the number of steps the run will take if it does not diverge.
-  public init(initialError: [Double], tolerance: Double, divergenceBound: Double, totalSteps: Int) {
-    let initialNorm = initialError.reduce(0) { $0 + $1 * $1 }.squareRoot()
-    let scale = max(1, initialNorm)
+  ///   - storage: `storageCount(dimension:)` doubles, valid while the classifier is used.
+  public init(
+    initialError: UnsafePointer<Double>, dimension n: Int, tolerance: Double, divergenceBound: Double, totalSteps: Int,
+    storage: UnsafeMutablePointer<Double>
+  ) {
+    var normSquared = 0.0
+    for i in 0..<n { normSquared += initialError[i] * initialError[i] }
+    initialNormSquared = normSquared
+    let scale = max(1, normSquared.squareRoot())
+    dimension = n
     absoluteTolerance = tolerance * scale
     absoluteDivergenceBound = divergenceBound * scale
     toleranceSquared = absoluteTolerance * absoluteTolerance
-    boundSquared = absoluteDivergenceBound * absoluteDivergenceBound
+    // Capped at the largest finite double so that an infinite norm always counts as leaving it.
+    boundSquared = min(absoluteDivergenceBound * absoluteDivergenceBound, .greatestFiniteMagnitude)
     self.totalSteps = totalSteps
-    lastSign = [Int8](repeating: 0, count: initialError.count)
-    signChanges = [Int](repeating: 0, count: initialError.count)
+    midStep = totalSteps / 2
+    initial = storage
+    last = storage + n
+    lastSign = storage + 2 * n
+    signChanges = storage + 3 * n
+    storage.initialize(repeating: 0, count: 4 * n)
+    initial.update(from: initialError, count: n)
   }
 
   /// Whether the run has diverged (the loop should stop).
   public var hasDiverged: Bool { divergence != nil }
 
-  /// Observes e_k for step k (k = 0, 1, … in order).
+  /// Observes e_k for step k (k = 0, 1, … in order; step 0 is the start, whose error `init`
+  /// has already recorded as e₀). `dimension` is the classifier's own, passed by the loop so that
+  /// fixed-size runs unroll. Call `finish` after the last step.
   /// - Complexity: O(n).
-  public mutating func observe(step: Int, error: UnsafeBufferPointer<Double>) {
+  @inline(__always)
+  public mutating func observe(step: Int, error: UnsafePointer<Double>, dimension: Int) {
+    let tolerance = absoluteTolerance
     var normSquared = 0.0
-    for i in error.indices {
+    for i in 0..<dimension {
       let component = error[i]
       normSquared += component * component
-      if abs(component) > absoluteTolerance {
-        let sign: Int8 = component > 0 ? 1 : -1
-        if lastSign[i] != 0 && sign != lastSign[i] { signChanges[i] += 1 }
-        lastSign[i] = sign
+      if abs(component) > tolerance {
+        let sign: Double = component > 0 ? 1 : -1
+        if lastSign[i] != sign {
+          if lastSign[i] != 0 { signChanges[i] += 1 }
+          lastSign[i] = sign
+        }
       }
     }
-    if step == 0 {
-      initial = Array(error)
-      initialNormSquared = normSquared
-    }
-    if step == totalSteps / 2 { midNormSquared = normSquared }
-    lastStep = step
+    if step == midStep { midNormSquared = normSquared }
     finalNormSquared = normSquared
     if !(normSquared <= toleranceSquared) { lastStepAboveTolerance = step }
-    if !normSquared.isFinite || normSquared > boundSquared {
-      // An overflowing norm of finite components has left any representable bound.
-      divergence = error.allSatisfy(\.isFinite) ? .leftBound : .nonFinite
+    if !(normSquared <= boundSquared) {
+      // NaN or inf, or past the bound (an overflowing norm of finite components has left any
+      // representable bound).
+      var finite = true
+      for i in 0..<dimension where !error[i].isFinite { finite = false }
+      divergence = finite ? .leftBound : .nonFinite
     }
-    if divergence != nil || step == totalSteps { last = Array(error) }
   }
 
-  /// The verdict, after the last observed step.
+  /// Records the last observed step and its error e_k (the loop's final iterate).
+  @inline(__always)
+  public mutating func finish(step: Int, error: UnsafePointer<Double>, dimension: Int) {
+    lastStep = step
+    last.update(from: error, count: dimension)
+  }
+
+  /// The verdict, after `finish`.
   public func classify() -> Classification {
     let tolerance = absoluteTolerance
+    let n = dimension
     let converged = divergence == nil && finalNormSquared <= toleranceSquared
     let stepsToTolerance = converged ? lastStepAboveTolerance + 1 : nil
-    let active = initial.map { abs($0) > tolerance }
-    let oscillates = signChanges.indices.map { active[$0] && signChanges[$0] >= 2 }
+    let active = (0..<n).map { abs(initial[$0]) > tolerance }
+    let oscillates = (0..<n).map { active[$0] && signChanges[$0] >= 2 }
     var reason = divergence
     if reason == nil && finalNormSquared > 4 * initialNormSquared && finalNormSquared > midNormSquared {
       reason = .growing
@@ -137,7 +172,7 @@ public struct RegimeClassifier: Sendable {
     if reason != nil {
       regime = .divergent
     } else if !converged
-      && oscillates.indices.contains(where: { i in
+      && (0..<n).contains(where: { i in
         oscillates[i] && abs(last[i]) >= 0.5 * abs(initial[i]) && abs(last[i]) <= 2 * abs(initial[i])
       })
     {
@@ -160,6 +195,28 @@ public struct RegimeClassifier: Sendable {
       stepsTaken: max(lastStep, 0), initialError: initialNormSquared.squareRoot(),
       finalError: finalNormSquared.squareRoot(), absoluteTolerance: tolerance,
       absoluteDivergenceBound: absoluteDivergenceBound, activeComponents: active,
-      signChanges: signChanges, divergenceReason: reason)
+      signChanges: (0..<n).map { Int(signChanges[$0]) }, divergenceReason: reason)
+  }
+}
+
+/// Classifies a trajectory given as arrays of errors (for tests and small tools; the run loop
+/// feeds a `RegimeClassifier` directly).
+public func classifyErrors(_ errors: [[Double]], tolerance: Double, divergenceBound: Double = 1e6) -> Classification {
+  precondition(!errors.isEmpty, "a trajectory has at least its start")
+  let n = errors[0].count
+  let storage = UnsafeMutablePointer<Double>.allocate(capacity: RegimeClassifier.storageCount(dimension: n))
+  defer { storage.deallocate() }
+  return errors[0].withUnsafeBufferPointer { start in
+    var classifier = RegimeClassifier(
+      initialError: start.baseAddress!, dimension: n, tolerance: tolerance, divergenceBound: divergenceBound,
+      totalSteps: errors.count - 1, storage: storage)
+    for (step, error) in errors.enumerated() {
+      error.withUnsafeBufferPointer { classifier.observe(step: step, error: $0.baseAddress!, dimension: n) }
+      if step == errors.count - 1 || classifier.hasDiverged {
+        error.withUnsafeBufferPointer { classifier.finish(step: step, error: $0.baseAddress!, dimension: n) }
+        break
+      }
+    }
+    return classifier.classify()
   }
 }

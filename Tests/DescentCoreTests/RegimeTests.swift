@@ -117,11 +117,7 @@ import Testing
   }
 
   @Test func signNoiseBelowToleranceNeverCounts() {
-    var classifier = RegimeClassifier(initialError: [1], tolerance: 1e-3, divergenceBound: 1e6, totalSteps: 6)
-    for (step, value) in [1.0, 0.5, 1e-4, -1e-4, 1e-4, -1e-4, 1e-5].enumerated() {
-      [value].withUnsafeBufferPointer { classifier.observe(step: step, error: $0) }
-    }
-    let result = classifier.classify()
+    let result = classifyErrors([[1.0], [0.5], [1e-4], [-1e-4], [1e-4], [-1e-4], [1e-5]], tolerance: 1e-3)
     #expect(result.signChanges == [0])
     #expect(result.regime == .monotone)
     #expect(result.stepsToTolerance == 2)
@@ -129,11 +125,15 @@ import Testing
 
   @Test func stepsToToleranceIsWhenTheErrorStaysWithin() {
     // The error dips under tolerance at step 2, leaves it at step 3, and settles from step 4 on.
-    var classifier = RegimeClassifier(initialError: [1], tolerance: 0.1, divergenceBound: 1e6, totalSteps: 5)
-    for (step, value) in [1.0, 0.5, 0.05, 0.2, 0.01, 0.001].enumerated() {
-      [value].withUnsafeBufferPointer { classifier.observe(step: step, error: $0) }
-    }
-    #expect(classifier.classify().stepsToTolerance == 4)
+    let result = classifyErrors([[1.0], [0.5], [0.05], [0.2], [0.01], [0.001]], tolerance: 0.1)
+    #expect(result.stepsToTolerance == 4)
+  }
+
+  @Test func signChangesAboveToleranceCount() {
+    // e = 1, −0.5, 0.25, −0.125: three sign changes, converging under tolerance 0.2 at step 3.
+    let result = classifyErrors([[1.0], [-0.5], [0.25], [-0.125]], tolerance: 0.2)
+    #expect(result.signChanges == [2], "the flip to −0.125 happens below tolerance and does not count")
+    #expect(result.regime == .oscillating)
   }
 }
 

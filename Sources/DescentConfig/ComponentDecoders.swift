@@ -134,7 +134,7 @@ enum ScheduleDecoder {
 
 /// `expect:` — a regime, a list of allowed regimes, or a mapping of expectations.
 enum ExpectationDecoder {
-  static let keys = ["regime", "converged", "final_point"] + Metric.allCases.map(\.rawValue)
+  static let keys = ["regime", "converged", "final_point", "faster_than"] + Metric.allCases.map(\.rawValue)
 
   static func decode(_ node: Node, decoding: inout Decoding) -> [Expectation]? {
     if node.pairs == nil {
@@ -149,6 +149,7 @@ enum ExpectationDecoder {
       case "regime": check = regimes(entry.value, decoding: &decoding).map { .regime($0) }
       case "converged": check = decoding.flag(entry.value, "'converged'").map { .converged($0) }
       case "final_point": check = finalPoint(entry.value, decoding: &decoding)
+      case "faster_than": check = fasterThan(entry.value, decoding: &decoding)
       default:
         let metric = Metric(rawValue: entry.key)!
         check = numericCheck(entry.value, "'\(entry.key)'", decoding: &decoding).map { .metric(metric, $0) }
@@ -220,6 +221,22 @@ enum ExpectationDecoder {
       return nil
     }
     return .range(minimum: values["min"], maximum: values["max"])
+  }
+
+  /// `{scenario: name, factor: f}` (factor ≥ 1, default 1).
+  static func fasterThan(_ node: Node, decoding: inout Decoding) -> Expectation.Check? {
+    guard let entries = decoding.entries(of: node, allowed: ["scenario", "factor"], what: "'faster_than'") else { return nil }
+    guard let scenarioNode = entries.first(where: { $0.key == "scenario" })?.value else {
+      decoding.error("'faster_than' needs 'scenario' (the name of a scenario of this suite)", at: node.mark)
+      return nil
+    }
+    guard let scenario = decoding.string(scenarioNode, "'scenario'") else { return nil }
+    var factor = 1.0
+    if let factorNode = entries.first(where: { $0.key == "factor" })?.value {
+      guard let value = decoding.number(factorNode, "'factor'", atLeast: 1) else { return nil }
+      factor = value
+    }
+    return .fasterThan(scenario: scenario, factor: factor)
   }
 
   /// `{near: [..], within: d}`.

@@ -59,6 +59,8 @@ public struct Expectation: Sendable, Hashable {
     case metric(Metric, NumericCheck)
     /// ‖x_final − point‖ ≤ within.
     case finalPoint(near: [Double], within: Double)
+    /// Reaches tolerance at least `factor`× sooner than the matching instance of `scenario`.
+    case fasterThan(scenario: String, factor: Double)
   }
 
   public var check: Check
@@ -70,5 +72,17 @@ public struct Expectation: Sendable, Hashable {
     self.check = check
     self.key = key
     self.mark = mark
+  }
+}
+
+/// The instance of another scenario that a `faster_than` expectation compares with, resolved when
+/// the config is read (the run re-runs it: runs are pure, so no instance waits for another).
+public struct ComparisonTarget: Sendable {
+  public var id: String
+  public var problem: Problem
+
+  public init(id: String, problem: Problem) {
+    self.id = id
+    self.problem = problem
   }
 }

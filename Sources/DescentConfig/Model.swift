@@ -37,7 +37,11 @@ public struct Scenario: Sendable {
   public let description: String?
   public let file: String
   public let mark: Mark
-  let plan: ScenarioPlan
+  var plan: ScenarioPlan
+
+  /// Scenarios of the same suite this one's `faster_than` expectations compare with: a sharded
+  /// run keeps them in the same shard.
+  public var comparedScenarios: [String] { plan.comparedScenarios }
 
   /// Number of instances (cases × sweep combinations).
   public var instanceCount: Int { plan.instanceCount }
@@ -71,6 +75,8 @@ public struct Instance: Sendable {
   public let optimizerText: String
   public let learningRateText: String
   public let expectations: [Expectation]
+  /// For each scenario named by a `faster_than`, the instance compared with.
+  public let comparisons: [String: ComparisonTarget]
   /// The instance's own seed, derived from the root seed and the id.
   public let seed: UInt64
 }

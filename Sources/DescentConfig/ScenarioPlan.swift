@@ -24,12 +24,39 @@ struct ScenarioPlan: Sendable {
     var count: Int { parameters.count }
   }
 
+  /// Another scenario that `faster_than` expectations compare with, and how to find the
+  /// instance matching one of ours (same parameters, or its only instance).
+  struct Comparison: Sendable {
+    var suite: String
+    var scenario: String
+    var plan: ScenarioPlan
+    /// Instance index by parameters (empty when the scenario has a single instance).
+    var indexByParameters: [[Parameter]: Int]
+  }
+
   var variants: [Variant]
   var groups: [Group]
+  /// Scenarios named by `faster_than`, resolved after the whole file is read.
+  var comparisons: [String: Comparison] = [:]
   /// The decoded value of each group's key for each variant and combination: [variant][group][combination].
   var patches: [[[ScenarioFields]]]
   /// The seed used when the instance sets none (the suite's, or `--seed`).
   var rootSeed: UInt64
+
+  /// The names of the scenarios this plan's expectations compare with.
+  var comparedScenarios: [String] { comparisons.keys.sorted() }
+
+  /// Every `faster_than` target named anywhere in the plan (cases, sweep values), with where.
+  var fasterThanTargets: [(scenario: String, mark: Mark)] {
+    var targets: [(String, Mark)] = []
+    let fields = variants.map(\.fields) + patches.flatMap { $0.flatMap { $0 } }
+    for field in fields {
+      for expectation in field.expectations ?? [] {
+        if case .fasterThan(let scenario, _) = expectation.check { targets.append((scenario, expectation.mark)) }
+      }
+    }
+    return targets
+  }
 
   /// Combinations of the sweep (1 without a sweep).
   var sweepCount: Int { groups.reduce(1) { $0 * $1.count } }
@@ -57,6 +84,9 @@ struct ScenarioPlan: Sendable {
     return (fields, parameters, variant)
   }
 
+  /// The id parameters of instance `index`.
+  func parameters(at index: Int) -> [Parameter] { pieces(at: index).parameters }
+
   /// Instance `index`; the plan was validated when the file was read, so this cannot fail.
   func instance(at index: Int, scenario: Scenario) -> Instance {
     var decoding = Decoding()
@@ -78,9 +108,19 @@ struct ScenarioPlan: Sendable {
     }
   }
 
+  /// The id and problem of instance `index` (no comparisons resolved), for `faster_than` targets.
+  func comparisonTarget(at index: Int, suite: String, scenario: String) -> ComparisonTarget? {
+    var decoding = Decoding()
+    guard let instance = makeInstance(at: index, suite: suite, scenario: scenario, scenarioDescription: nil, file: "", resolvingComparisons: false, decoding: &decoding) else {
+      return nil
+    }
+    return ComparisonTarget(id: instance.id, problem: instance.problem)
+  }
+
   /// Builds instance `index`, or reports why it cannot be built.
   func makeInstance(
-    at index: Int, suite: String, scenario: String, scenarioDescription: String?, file: String, decoding: inout Decoding
+    at index: Int, suite: String, scenario: String, scenarioDescription: String?, file: String,
+    resolvingComparisons: Bool = true, decoding: inout Decoding
   ) -> Instance? {
     let (fields, parameters, variant) = pieces(at: index)
     var missing: [String] = []
@@ -123,14 +163,33 @@ struct ScenarioPlan: Sendable {
       steps: fields.steps ?? defaults.steps, tolerance: fields.tolerance ?? defaults.tolerance,
       divergenceBound: fields.divergenceBound ?? defaults.divergenceBound)
     let id = Self.id(suite: suite, scenario: scenario, parameters: parameters)
+    var targets: [String: ComparisonTarget] = [:]
+    if resolvingComparisons {
+      for expectation in expectations {
+        guard case .fasterThan(let name, _) = expectation.check, let comparison = comparisons[name] else { continue }
+        let count = comparison.plan.instanceCount
+        guard let targetIndex = count == 1 ? 0 : comparison.indexByParameters[parameters] else {
+          let text = parameters.isEmpty ? "no parameters" : parameters.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+          decoding.error(
+            "'faster_than': scenario '\(name)' has \(count) instances and none with this instance's parameters (\(text))",
+            at: expectation.mark)
+          return nil
+        }
+        guard let target = comparison.plan.comparisonTarget(at: targetIndex, suite: comparison.suite, scenario: name) else {
+          return nil
+        }
+        targets[name] = target
+      }
+    }
     return Instance(
       id: id, suite: suite, scenario: scenario, parameters: parameters,
       description: variant.description ?? scenarioDescription, file: file, mark: variant.mark,
       problem: Problem(
         landscape: landscape.value, start: start.values, optimizer: optimizer.value, schedule: schedule.value,
-        settings: settings, givenMinimum: landscape.minimum),
+        settings: settings, givenMinimum: landscape.minimum,
+        seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id)),
       landscapeText: landscape.text, optimizerText: optimizer.text, learningRateText: schedule.text,
-      expectations: expectations, seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id))
+      expectations: expectations, comparisons: targets, seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id))
   }
 
   /// `suite/scenario` or `suite/scenario[key=value,...]`.

@@ -65,6 +65,10 @@ enum SuiteDecoder {
     } else {
       decoding.error("a suite file needs 'scenarios:' (a list of scenarios)", at: root.mark)
     }
+    resolveComparisons(&scenarios, suite: suiteName ?? "", decoding: &decoding)
+    for scenario in scenarios {
+      scenario.plan.validate(suite: scenario.suite, scenario: scenario.name, mark: scenario.mark, decoding: &decoding)
+    }
     guard let suiteName else { return nil }
     return Suite(
       name: suiteName, description: description, file: file, mark: value("suite")?.mark ?? root.mark, seed: seed,
@@ -196,8 +200,35 @@ enum SuiteDecoder {
       return ScenarioPlan.Variant(fields: fields, parameters: variant.parameters, description: variant.description, mark: variant.mark)
     }
     let plan = ScenarioPlan(variants: planVariants, groups: groups, patches: patches, rootSeed: seed)
-    plan.validate(suite: suite, scenario: name, mark: node.mark, decoding: &decoding)
     return Scenario(suite: suite, name: name, description: description, file: file, mark: nameNode.mark, plan: plan)
+  }
+
+  /// Checks every `faster_than` names another scenario of the suite and attaches that
+  /// scenario's plan, indexed by parameters, to the plans that compare with it.
+  private static func resolveComparisons(_ scenarios: inout [Scenario], suite: String, decoding: inout Decoding) {
+    let names = scenarios.map(\.name)
+    for index in scenarios.indices {
+      var comparisons: [String: ScenarioPlan.Comparison] = [:]
+      for (target, mark) in scenarios[index].plan.fasterThanTargets where comparisons[target] == nil {
+        guard target != scenarios[index].name else {
+          decoding.error("'faster_than' compares scenario '\(target)' with itself", at: mark)
+          continue
+        }
+        guard let other = scenarios.first(where: { $0.name == target }) else {
+          decoding.unknownKey(target, at: mark, allowed: names, kind: "scenario")
+          continue
+        }
+        var byParameters: [[Parameter]: Int] = [:]
+        if other.instanceCount > 1 {
+          for instanceIndex in 0..<other.instanceCount {
+            byParameters[other.plan.parameters(at: instanceIndex)] = instanceIndex
+          }
+        }
+        comparisons[target] = ScenarioPlan.Comparison(
+          suite: suite, scenario: target, plan: other.plan, indexByParameters: byParameters)
+      }
+      scenarios[index].plan.comparisons = comparisons
+    }
   }
 
   /// One `sweep` key: its dotted path and its values.

@@ -26,10 +26,13 @@ public struct Problem: Sendable, Hashable {
   public var settings: RunSettings
   /// x* when the config names it (`minimum:`); otherwise the landscape's own.
   public var givenMinimum: [Double]?
+  /// The seed every random choice of the run derives from (the instance's seed, itself derived
+  /// from the suite seed and the instance id), so results never depend on threads or order.
+  public var seed: UInt64
 
   public init(
     landscape: AnyLandscape, start: [Double], optimizer: AnyOptimizer, schedule: LearningRateSchedule,
-    settings: RunSettings = RunSettings(), givenMinimum: [Double]? = nil
+    settings: RunSettings = RunSettings(), givenMinimum: [Double]? = nil, seed: UInt64 = 0
   ) {
     self.landscape = landscape
     self.start = start
@@ -37,6 +40,7 @@ public struct Problem: Sendable, Hashable {
     self.schedule = schedule
     self.settings = settings
     self.givenMinimum = givenMinimum
+    self.seed = seed
   }
 }
 

@@ -78,7 +78,8 @@ struct ArgumentScanner {
   func integer(_ flag: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
     guard let text = value(flag) else { return nil }
     guard let value = Int(text), range.contains(value) else {
-      throw UsageError("\(flag) must be a whole number between \(range.lowerBound) and \(range.upperBound), got '\(text)'")
+      throw UsageError(
+        "\(flag) must be a whole number between \(range.lowerBound) and \(range.upperBound), got '\(text)'")
     }
     return value
   }

@@ -18,7 +18,9 @@ public struct LoadedConfigs: Sendable {
 public enum ConfigLoader {
   /// Loads every `*.yaml`/`*.yml` file named by `paths` (folders are searched recursively, in
   /// sorted order). `seedOverride` (`--seed`) replaces each suite's own `seed:`.
-  public static func load(paths: [String], seedOverride: UInt64? = nil, limits: YAMLReader.Limits = YAMLReader.Limits()) -> LoadedConfigs {
+  public static func load(paths: [String], seedOverride: UInt64? = nil, limits: YAMLReader.Limits = YAMLReader.Limits())
+    -> LoadedConfigs
+  {
     var result = LoadedConfigs(suites: [], diagnostics: [], pathErrors: [])
     var files: [String] = []
     for path in paths {
@@ -44,7 +46,8 @@ public enum ConfigLoader {
         result.diagnostics.append(
           Diagnostic(
             file: file, at: suite.mark,
-            "suite name '\(suite.name)' is already used by \(other.file):\(other.mark); suite names must be unique in a run"))
+            "suite name '\(suite.name)' is already used by \(other.file):\(other.mark); suite names must be unique in a run"
+          ))
         continue
       }
       suiteFiles[suite.name] = (file, suite.mark)
@@ -54,12 +57,20 @@ public enum ConfigLoader {
   }
 
   /// Loads one file; returns its suite (nil if it could not be decoded) and its problems.
-  public static func load(file: String, seedOverride: UInt64? = nil, limits: YAMLReader.Limits = YAMLReader.Limits()) -> (Suite?, [Diagnostic]) {
+  public static func load(file: String, seedOverride: UInt64? = nil, limits: YAMLReader.Limits = YAMLReader.Limits())
+    -> (Suite?, [Diagnostic])
+  {
     guard let data = FileManager.default.contents(atPath: file) else {
       return (nil, [Diagnostic(file: file, at: .start, "cannot read the file")])
     }
     guard data.count <= limits.maximumBytes else {
-      return (nil, [Diagnostic(file: file, at: .start, "file is \(data.count) bytes, more than the limit of \(limits.maximumBytes) bytes")])
+      return (
+        nil,
+        [
+          Diagnostic(
+            file: file, at: .start, "file is \(data.count) bytes, more than the limit of \(limits.maximumBytes) bytes")
+        ]
+      )
     }
     guard let text = String(data: data, encoding: .utf8) else {
       return (nil, [Diagnostic(file: file, at: .start, "the file is not valid UTF-8")])
@@ -68,7 +79,9 @@ public enum ConfigLoader {
   }
 
   /// Loads a suite from YAML text (`file` names it in messages).
-  public static func load(text: String, file: String, seedOverride: UInt64? = nil, limits: YAMLReader.Limits = YAMLReader.Limits()) -> (Suite?, [Diagnostic]) {
+  public static func load(
+    text: String, file: String, seedOverride: UInt64? = nil, limits: YAMLReader.Limits = YAMLReader.Limits()
+  ) -> (Suite?, [Diagnostic]) {
     let document: YAMLReader.Document
     do {
       document = try YAMLReader.parse(text, limits: limits)
@@ -78,10 +91,13 @@ public enum ConfigLoader {
     var decoding = Decoding()
     decoding.append(document.diagnostics)
     guard let root = document.root, root.scalar != .null else {
-      return (nil, [Diagnostic(file: file, at: .start, "the file is empty; a suite file needs 'suite:' and 'scenarios:'")])
+      return (
+        nil, [Diagnostic(file: file, at: .start, "the file is empty; a suite file needs 'suite:' and 'scenarios:'")]
+      )
     }
     let hash = StableHash.fnv1a(bytes: text.utf8)
-    let suite = SuiteDecoder.decode(root, file: file, contentHash: hash, seedOverride: seedOverride, decoding: &decoding)
+    let suite = SuiteDecoder.decode(
+      root, file: file, contentHash: hash, seedOverride: seedOverride, decoding: &decoding)
     let diagnostics = decoding.diagnostics.enumerated()
       .sorted { ($0.element.mark, $0.offset) < ($1.element.mark, $1.offset) }
       .map { $0.element.inFile(file) }

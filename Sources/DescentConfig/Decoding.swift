@@ -1,5 +1,5 @@
-import YAMLNode
 import DescentCore
+import YAMLNode
 
 /// Collects every problem found while decoding a file, so the user sees them all at once.
 ///
@@ -21,7 +21,9 @@ struct Decoding {
 
   /// The entries of a mapping node whose keys are all in `allowed`; reports unknown keys (with a
   /// did-you-mean hint) and non-string keys. `what` names the mapping in messages.
-  mutating func entries(of node: Node, allowed: [String], what: String, ignoringPrefix: String? = nil) -> [(key: String, keyMark: Mark, value: Node)]? {
+  mutating func entries(of node: Node, allowed: [String], what: String, ignoringPrefix: String? = nil) -> [(
+    key: String, keyMark: Mark, value: Node
+  )]? {
     guard let pairs = node.pairs else {
       error("\(what) must be a mapping, found \(node.typeDescription)", at: node.mark)
       return nil
@@ -29,7 +31,9 @@ struct Decoding {
     var result: [(String, Mark, Node)] = []
     for pair in pairs {
       guard let key = pair.key.string else {
-        error("keys of \(what) must be strings, found \(pair.key.typeDescription) '\(pair.key.sourceText)'", at: pair.key.mark)
+        error(
+          "keys of \(what) must be strings, found \(pair.key.typeDescription) '\(pair.key.sourceText)'",
+          at: pair.key.mark)
         continue
       }
       if let ignoringPrefix, key.hasPrefix(ignoringPrefix) { continue }
@@ -95,7 +99,8 @@ struct Decoding {
     }
     let integer = Int(value)
     guard range.contains(integer) else {
-      error("\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(node.sourceText)", at: node.mark)
+      error(
+        "\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(node.sourceText)", at: node.mark)
       return nil
     }
     return integer
@@ -107,10 +112,14 @@ struct Decoding {
     if let text = node.string {
       switch text.lowercased() {
       case "yes", "on", "y":
-        error("\(what) must be true or false, found '\(text)' (YAML 1.1 booleans are not accepted; write true)", at: node.mark)
+        error(
+          "\(what) must be true or false, found '\(text)' (YAML 1.1 booleans are not accepted; write true)",
+          at: node.mark)
         return nil
       case "no", "off", "n":
-        error("\(what) must be true or false, found '\(text)' (YAML 1.1 booleans are not accepted; write false)", at: node.mark)
+        error(
+          "\(what) must be true or false, found '\(text)' (YAML 1.1 booleans are not accepted; write false)",
+          at: node.mark)
         return nil
       default: break
       }

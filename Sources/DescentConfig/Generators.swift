@@ -15,7 +15,8 @@ enum Generators {
       if entries.count > 1 {
         decoding.error("a number generator has exactly one of linspace, logspace or range", at: node.mark)
       } else if node.pairs?.isEmpty ?? false {
-        decoding.error("expected a list or a generator (linspace, logspace or range), found an empty mapping", at: node.mark)
+        decoding.error(
+          "expected a list or a generator (linspace, logspace or range), found an empty mapping", at: node.mark)
       }
       return nil
     }
@@ -27,7 +28,8 @@ enum Generators {
   static func values(_ name: String, _ arguments: Node, decoding: inout Decoding) -> [Double]? {
     let usage = name == "range" ? "[lo, hi, step]" : name == "logspace" ? "[lo_exp, hi_exp, n]" : "[lo, hi, n]"
     guard let items = arguments.items, items.count == 3 else {
-      decoding.error("'\(name)' takes three numbers \(usage), found \(decoding.describe(arguments))", at: arguments.mark)
+      decoding.error(
+        "'\(name)' takes three numbers \(usage), found \(decoding.describe(arguments))", at: arguments.mark)
       return nil
     }
     guard let low = decoding.number(items[0], "'\(name)' lower end"),
@@ -52,14 +54,16 @@ enum Generators {
   }
 
   /// lo, lo + step, lo + 2·step, … up to and including hi when it lies on the grid (to 1e-9 steps).
-  static func range(_ low: Double, _ high: Double, _ step: Double, at mark: Mark, decoding: inout Decoding) -> [Double]? {
+  static func range(_ low: Double, _ high: Double, _ step: Double, at mark: Mark, decoding: inout Decoding) -> [Double]?
+  {
     guard step != 0 else {
       decoding.error("'range' step must not be zero", at: mark)
       return nil
     }
     let span = (high - low) / step
     guard span >= -1e-9 else {
-      decoding.error("'range' is empty: step \(NumberText.shortest(step)) never reaches the upper end from the lower end", at: mark)
+      decoding.error(
+        "'range' is empty: step \(NumberText.shortest(step)) never reaches the upper end from the lower end", at: mark)
       return nil
     }
     let count = Int((span + 1e-9).rounded(.down)) + 1

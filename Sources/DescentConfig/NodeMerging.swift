@@ -62,12 +62,16 @@ enum NodeMerging {
     guard path.count > 1 else { return (merge(base, value, key: path[0]), nil) }
     let container = base.map { widen($0, key: path[0]) } ?? Node(.mapping([]), at: value.mark)
     guard container.pairs != nil else {
-      return (nil, "cannot set '\(path.joined(separator: "."))': '\(path[0])' is \(container.typeDescription), not a mapping")
+      return (
+        nil, "cannot set '\(path.joined(separator: "."))': '\(path[0])' is \(container.typeDescription), not a mapping"
+      )
     }
     return setNested(value, at: path.dropFirst(), in: container, fullPath: path)
   }
 
-  private static func setNested(_ value: Node, at path: ArraySlice<String>, in container: Node, fullPath: [String]) -> (node: Node?, problem: String?) {
+  private static func setNested(_ value: Node, at path: ArraySlice<String>, in container: Node, fullPath: [String]) -> (
+    node: Node?, problem: String?
+  ) {
     guard var pairs = container.pairs, let key = path.first else {
       return (nil, "cannot set '\(fullPath.joined(separator: "."))': not a mapping")
     }

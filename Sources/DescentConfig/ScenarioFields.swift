@@ -4,7 +4,9 @@ import YAMLNode
 /// The keys a scenario (and `defaults`, and each case) may set, in canonical order: ids list
 /// their parameters in this order, and sweeps iterate in it (first key slowest).
 enum ScenarioKeys {
-  static let runKeys = ["landscape", "start", "optimizer", "lr", "steps", "tolerance", "divergence_bound", "seed", "expect"]
+  static let runKeys = [
+    "landscape", "start", "optimizer", "lr", "steps", "tolerance", "divergence_bound", "seed", "expect",
+  ]
   static let defaults = runKeys
   static let scenario = ["name", "description"] + runKeys + ["cases", "sweep"]
   static let scenarioCase = ["description"] + runKeys
@@ -112,11 +114,19 @@ enum OptionDecoder {
       let what = "'\(entry.key)'"
       switch declaration.kind {
       case .number:
-        if let value = decoding.number(entry.value, what) { values.append((entry.key, .number(value))) } else { ok = false }
+        if let value = decoding.number(entry.value, what) {
+          values.append((entry.key, .number(value)))
+        } else {
+          ok = false
+        }
       case .flag:
         if let value = decoding.flag(entry.value, what) { values.append((entry.key, .flag(value))) } else { ok = false }
       case .numbers(let count):
-        if let value = decoding.numbers(entry.value, what, count: count) { values.append((entry.key, .numbers(value))) } else { ok = false }
+        if let value = decoding.numbers(entry.value, what, count: count) {
+          values.append((entry.key, .numbers(value)))
+        } else {
+          ok = false
+        }
       }
     }
     return ok ? (values, marks) : nil

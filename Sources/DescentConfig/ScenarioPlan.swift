@@ -90,8 +90,13 @@ struct ScenarioPlan: Sendable {
   /// Instance `index`; the plan was validated when the file was read, so this cannot fail.
   func instance(at index: Int, scenario: Scenario) -> Instance {
     var decoding = Decoding()
-    guard let instance = makeInstance(at: index, suite: scenario.suite, scenario: scenario.name, scenarioDescription: scenario.description, file: scenario.file, decoding: &decoding) else {
-      preconditionFailure("instance \(index) of \(scenario.suite)/\(scenario.name) was not validated: \(decoding.diagnostics)")
+    guard
+      let instance = makeInstance(
+        at: index, suite: scenario.suite, scenario: scenario.name, scenarioDescription: scenario.description,
+        file: scenario.file, decoding: &decoding)
+    else {
+      preconditionFailure(
+        "instance \(index) of \(scenario.suite)/\(scenario.name) was not validated: \(decoding.diagnostics)")
     }
     return instance
   }
@@ -101,7 +106,9 @@ struct ScenarioPlan: Sendable {
   func validate(suite: String, scenario: String, mark: Mark, decoding: inout Decoding) {
     var failures = 0
     for index in 0..<instanceCount {
-      if makeInstance(at: index, suite: suite, scenario: scenario, scenarioDescription: nil, file: "", decoding: &decoding) == nil {
+      if makeInstance(
+        at: index, suite: suite, scenario: scenario, scenarioDescription: nil, file: "", decoding: &decoding) == nil
+      {
         failures += 1
         if failures >= 20 { return }
       }
@@ -111,7 +118,11 @@ struct ScenarioPlan: Sendable {
   /// The id and problem of instance `index` (no comparisons resolved), for `faster_than` targets.
   func comparisonTarget(at index: Int, suite: String, scenario: String) -> ComparisonTarget? {
     var decoding = Decoding()
-    guard let instance = makeInstance(at: index, suite: suite, scenario: scenario, scenarioDescription: nil, file: "", resolvingComparisons: false, decoding: &decoding) else {
+    guard
+      let instance = makeInstance(
+        at: index, suite: suite, scenario: scenario, scenarioDescription: nil, file: "", resolvingComparisons: false,
+        decoding: &decoding)
+    else {
       return nil
     }
     return ComparisonTarget(id: instance.id, problem: instance.problem)
@@ -157,7 +168,8 @@ struct ScenarioPlan: Sendable {
     let schedule =
       fields.learningRate
       ?? DecodedSchedule(
-        value: .constant(optimizer.defaultLearningRate), text: NumberText.shortest(optimizer.defaultLearningRate), mark: variant.mark)
+        value: .constant(optimizer.defaultLearningRate), text: NumberText.shortest(optimizer.defaultLearningRate),
+        mark: variant.mark)
     let defaults = RunSettings()
     let settings = RunSettings(
       steps: fields.steps ?? defaults.steps, tolerance: fields.tolerance ?? defaults.tolerance,
@@ -169,13 +181,15 @@ struct ScenarioPlan: Sendable {
         guard case .fasterThan(let name, _) = expectation.check, let comparison = comparisons[name] else { continue }
         let count = comparison.plan.instanceCount
         guard let targetIndex = count == 1 ? 0 : comparison.indexByParameters[parameters] else {
-          let text = parameters.isEmpty ? "no parameters" : parameters.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+          let text =
+            parameters.isEmpty ? "no parameters" : parameters.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
           decoding.error(
             "'faster_than': scenario '\(name)' has \(count) instances and none with this instance's parameters (\(text))",
             at: expectation.mark)
           return nil
         }
-        guard let target = comparison.plan.comparisonTarget(at: targetIndex, suite: comparison.suite, scenario: name) else {
+        guard let target = comparison.plan.comparisonTarget(at: targetIndex, suite: comparison.suite, scenario: name)
+        else {
           return nil
         }
         targets[name] = target
@@ -189,7 +203,8 @@ struct ScenarioPlan: Sendable {
         settings: settings, givenMinimum: landscape.minimum,
         seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id)),
       landscapeText: landscape.text, optimizerText: optimizer.text, learningRateText: schedule.text,
-      expectations: expectations, comparisons: targets, seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id))
+      expectations: expectations, comparisons: targets,
+      seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id))
   }
 
   /// `suite/scenario` or `suite/scenario[key=value,...]`.

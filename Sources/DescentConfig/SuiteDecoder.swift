@@ -8,8 +8,11 @@ enum SuiteDecoder {
   /// The most instances one scenario may expand to.
   static let maximumInstancesPerScenario = 10_000_000
 
-  static func decode(_ root: Node, file: String, contentHash: UInt64, seedOverride: UInt64?, decoding: inout Decoding) -> Suite? {
-    guard let entries = decoding.entries(of: root, allowed: topLevelKeys, what: "a suite file", ignoringPrefix: "x-") else {
+  static func decode(_ root: Node, file: String, contentHash: UInt64, seedOverride: UInt64?, decoding: inout Decoding)
+    -> Suite?
+  {
+    guard let entries = decoding.entries(of: root, allowed: topLevelKeys, what: "a suite file", ignoringPrefix: "x-")
+    else {
       return nil
     }
     func value(_ key: String) -> Node? { entries.first { $0.key == key }?.value }
@@ -47,7 +50,10 @@ enum SuiteDecoder {
       if let items = scenariosNode.items, !items.isEmpty {
         var firstPlace: [String: Mark] = [:]
         for item in items {
-          guard let scenario = decodeScenario(item, suite: suiteName ?? "", file: file, defaults: defaults, seed: seed, decoding: &decoding) else {
+          guard
+            let scenario = decodeScenario(
+              item, suite: suiteName ?? "", file: file, defaults: defaults, seed: seed, decoding: &decoding)
+          else {
             continue
           }
           if let first = firstPlace[scenario.name] {
@@ -60,7 +66,9 @@ enum SuiteDecoder {
           scenarios.append(scenario)
         }
       } else {
-        decoding.error("'scenarios' must be a non-empty list of scenarios, found \(decoding.describe(scenariosNode))", at: scenariosNode.mark)
+        decoding.error(
+          "'scenarios' must be a non-empty list of scenarios, found \(decoding.describe(scenariosNode))",
+          at: scenariosNode.mark)
       }
     } else {
       decoding.error("a suite file needs 'scenarios:' (a list of scenarios)", at: root.mark)
@@ -79,7 +87,8 @@ enum SuiteDecoder {
   static func name(_ node: Node, _ what: String, decoding: inout Decoding) -> String? {
     guard let text = decoding.string(node, what) else { return nil }
     let allowed = text.unicodeScalars.allSatisfy { scalar in
-      scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-+".unicodeScalars.contains(scalar))
+      scalar.isASCII
+        && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-+".unicodeScalars.contains(scalar))
     }
     guard allowed else {
       decoding.error("\(what) '\(text)' may only contain letters, digits, '.', '_', '-' and '+'", at: node.mark)
@@ -91,7 +100,9 @@ enum SuiteDecoder {
   private static func decodeScenario(
     _ node: Node, suite: String, file: String, defaults: [String: Node], seed: UInt64, decoding: inout Decoding
   ) -> Scenario? {
-    guard let entries = decoding.entries(of: node, allowed: ScenarioKeys.scenario, what: "a scenario") else { return nil }
+    guard let entries = decoding.entries(of: node, allowed: ScenarioKeys.scenario, what: "a scenario") else {
+      return nil
+    }
     func value(_ key: String) -> Node? { entries.first { $0.key == key }?.value }
     guard let nameNode = value("name") else {
       decoding.error("a scenario needs 'name'", at: node.mark)
@@ -109,12 +120,15 @@ enum SuiteDecoder {
     var caseKeys: Set<String> = []
     if let casesNode = value("cases") {
       guard let items = casesNode.items, !items.isEmpty else {
-        decoding.error("'cases' must be a non-empty list of mappings, found \(decoding.describe(casesNode))", at: casesNode.mark)
+        decoding.error(
+          "'cases' must be a non-empty list of mappings, found \(decoding.describe(casesNode))", at: casesNode.mark)
         return nil
       }
       var firstPlace: [[Parameter]: Mark] = [:]
       for item in items {
-        guard let caseEntries = decoding.entries(of: item, allowed: ScenarioKeys.scenarioCase, what: "a case") else { continue }
+        guard let caseEntries = decoding.entries(of: item, allowed: ScenarioKeys.scenarioCase, what: "a case") else {
+          continue
+        }
         var nodes = base
         var parameters: [Parameter] = []
         var caseDescription: String?
@@ -125,12 +139,15 @@ enum SuiteDecoder {
           }
           nodes[entry.key] = NodeMerging.merge(base[entry.key], entry.value, key: entry.key)
           caseKeys.insert(entry.key)
-          if entry.key != "expect" { parameters.append(Parameter(key: entry.key, value: NodeMerging.idText(entry.value))) }
+          if entry.key != "expect" {
+            parameters.append(Parameter(key: entry.key, value: NodeMerging.idText(entry.value)))
+          }
         }
         parameters.sort { ScenarioKeys.canonicalOrder($0.key, $1.key) }
         if let first = firstPlace[parameters] {
           let id = ScenarioPlan.id(suite: suite, scenario: name, parameters: parameters)
-          decoding.error("two cases give the same id '\(id)'", at: item.mark, notes: [.init("the other case is here", at: first)])
+          decoding.error(
+            "two cases give the same id '\(id)'", at: item.mark, notes: [.init("the other case is here", at: first)])
           continue
         }
         firstPlace[parameters] = item.mark
@@ -141,7 +158,9 @@ enum SuiteDecoder {
     }
 
     let axes = value("sweep").flatMap { sweepAxes($0, caseKeys: caseKeys, decoding: &decoding) } ?? []
-    let groupKeys = axes.map { $0.path[0] }.reduce(into: [String]()) { keys, key in if !keys.contains(key) { keys.append(key) } }
+    let groupKeys = axes.map { $0.path[0] }.reduce(into: [String]()) { keys, key in
+      if !keys.contains(key) { keys.append(key) }
+    }
     var sweepCount = 1
     for key in groupKeys {
       sweepCount *= axes.filter { $0.path[0] == key }.reduce(1) { $0 * $1.values.count }
@@ -197,7 +216,8 @@ enum SuiteDecoder {
       for key in ScenarioKeys.runKeys {
         if let node = variant.nodes[key] { FieldDecoder.decode(key, node, into: &fields, decoding: &decoding) }
       }
-      return ScenarioPlan.Variant(fields: fields, parameters: variant.parameters, description: variant.description, mark: variant.mark)
+      return ScenarioPlan.Variant(
+        fields: fields, parameters: variant.parameters, description: variant.description, mark: variant.mark)
     }
     let plan = ScenarioPlan(variants: planVariants, groups: groups, patches: patches, rootSeed: seed)
     return Scenario(suite: suite, name: name, description: description, file: file, mark: nameNode.mark, plan: plan)
@@ -242,7 +262,8 @@ enum SuiteDecoder {
   /// The axes of a `sweep` mapping, in canonical key order.
   private static func sweepAxes(_ node: Node, caseKeys: Set<String>, decoding: inout Decoding) -> [Axis]? {
     guard let pairs = node.pairs, !pairs.isEmpty else {
-      decoding.error("'sweep' must be a non-empty mapping of keys to lists, found \(decoding.describe(node))", at: node.mark)
+      decoding.error(
+        "'sweep' must be a non-empty mapping of keys to lists, found \(decoding.describe(node))", at: node.mark)
       return nil
     }
     var axes: [Axis] = []
@@ -271,7 +292,9 @@ enum SuiteDecoder {
       } else if let items = pair.value.items {
         values = items
       } else {
-        decoding.error("sweep '\(key)' must be a list of values or a generator, found \(decoding.describe(pair.value))", at: pair.value.mark)
+        decoding.error(
+          "sweep '\(key)' must be a list of values or a generator, found \(decoding.describe(pair.value))",
+          at: pair.value.mark)
         continue
       }
       guard !values.isEmpty else {
@@ -284,7 +307,8 @@ enum SuiteDecoder {
         let text = NodeMerging.idText(value)
         if let first = seen[text] {
           decoding.error(
-            "sweep '\(key)' lists \(text) twice (ids would collide)", at: value.mark, notes: [.init("first listed here", at: first)])
+            "sweep '\(key)' lists \(text) twice (ids would collide)", at: value.mark,
+            notes: [.init("first listed here", at: first)])
           duplicate = true
           break
         }

@@ -85,13 +85,16 @@ public struct RunOutcome: Sendable, Hashable {
 /// Receives every iterate of a run: row k holds x_k, f(x_k), ‖∇f(x_k)‖ and the lr of the step
 /// taken from x_k.
 public protocol TrajectoryObserver {
-  mutating func record(step: Int, point: UnsafeBufferPointer<Double>, loss: Double, gradientNorm: Double, learningRate: Double)
+  mutating func record(
+    step: Int, point: UnsafeBufferPointer<Double>, loss: Double, gradientNorm: Double, learningRate: Double)
 }
 
 /// An observer that keeps nothing (the loop specializes it away).
 public struct NoTrajectoryObserver: TrajectoryObserver {
   public init() {}
-  public func record(step: Int, point: UnsafeBufferPointer<Double>, loss: Double, gradientNorm: Double, learningRate: Double) {}
+  public func record(
+    step: Int, point: UnsafeBufferPointer<Double>, loss: Double, gradientNorm: Double, learningRate: Double
+  ) {}
 }
 
 /// An observer that keeps the whole trajectory in memory (for tests and small runs).
@@ -108,8 +111,11 @@ public struct TrajectoryRecorder: TrajectoryObserver {
 
   public init() {}
 
-  public mutating func record(step: Int, point: UnsafeBufferPointer<Double>, loss: Double, gradientNorm: Double, learningRate: Double) {
-    rows.append(Row(step: step, point: Array(point), loss: loss, gradientNorm: gradientNorm, learningRate: learningRate))
+  public mutating func record(
+    step: Int, point: UnsafeBufferPointer<Double>, loss: Double, gradientNorm: Double, learningRate: Double
+  ) {
+    rows.append(
+      Row(step: step, point: Array(point), loss: loss, gradientNorm: gradientNorm, learningRate: learningRate))
   }
 }
 

@@ -101,7 +101,8 @@ public struct Quadratic: Landscape, Hashable {
       try center.withUnsafeBufferPointer { center in
         if let denseHessian {
           return try denseHessian.withUnsafeBufferPointer { hessian in
-            try body(QuadraticKernel(lambda: lambda.baseAddress!, center: center.baseAddress!, hessian: hessian.baseAddress))
+            try body(
+              QuadraticKernel(lambda: lambda.baseAddress!, center: center.baseAddress!, hessian: hessian.baseAddress))
           }
         }
         return try body(QuadraticKernel(lambda: lambda.baseAddress!, center: center.baseAddress!, hessian: nil))

@@ -34,7 +34,9 @@ public enum LandscapeCatalog {
       minimizerText: "(0, 0), f = 0",
       build: { options throws(OptionError) in
         let ratio = options.number("ratio")
-        guard ratio.isFinite, ratio > 0 else { throw OptionError(option: "ratio", "'ratio' must be a positive finite number") }
+        guard ratio.isFinite, ratio > 0 else {
+          throw OptionError(option: "ratio", "'ratio' must be a positive finite number")
+        }
         return .quadratic(Quadratic(eigenvalues: [2, 2 * ratio]))
       }),
     LandscapePreset(
@@ -64,7 +66,8 @@ public enum LandscapeCatalog {
         guard angle.isFinite else { throw OptionError(option: "angle", "'angle' must be a finite number of degrees") }
         if angle != 0 {
           guard eigenvalues.count == 2 else {
-            throw OptionError(option: "angle", "'angle' rotates 2-D quadratics only; this one has \(eigenvalues.count) dimensions")
+            throw OptionError(
+              option: "angle", "'angle' rotates 2-D quadratics only; this one has \(eigenvalues.count) dimensions")
           }
           return .quadratic(Quadratic(eigenvalues: eigenvalues, rotationDegrees: angle, center: center))
         }

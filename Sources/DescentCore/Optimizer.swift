@@ -34,7 +34,9 @@ public struct SGD: Optimizer, Hashable {
   /// Whether the momentum buffer has been initialized (torch's `buf is None` test).
   public var hasMomentumBuffer = false
 
-  public init(momentum: Double = 0, dampening: Double = 0, weightDecay: Double = 0, nesterov: Bool = false, maximize: Bool = false) {
+  public init(
+    momentum: Double = 0, dampening: Double = 0, weightDecay: Double = 0, nesterov: Bool = false, maximize: Bool = false
+  ) {
     self.momentum = momentum
     self.dampening = dampening
     self.weightDecay = weightDecay

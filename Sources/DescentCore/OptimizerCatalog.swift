@@ -30,16 +30,21 @@ public enum OptimizerCatalog {
         guard momentum.isFinite, momentum >= 0 else {
           throw OptionError(option: "momentum", "invalid momentum value \(NumberText.shortest(momentum)): must be ≥ 0")
         }
-        guard dampening.isFinite else { throw OptionError(option: "dampening", "invalid dampening value: must be finite") }
+        guard dampening.isFinite else {
+          throw OptionError(option: "dampening", "invalid dampening value: must be finite")
+        }
         guard weightDecay.isFinite, weightDecay >= 0 else {
-          throw OptionError(option: "weight_decay", "invalid weight_decay value \(NumberText.shortest(weightDecay)): must be ≥ 0")
+          throw OptionError(
+            option: "weight_decay", "invalid weight_decay value \(NumberText.shortest(weightDecay)): must be ≥ 0")
         }
         if nesterov && (momentum <= 0 || dampening != 0) {
           throw OptionError(option: "nesterov", "Nesterov momentum requires a momentum > 0 and zero dampening")
         }
         return .sgd(
-          SGD(momentum: momentum, dampening: dampening, weightDecay: weightDecay, nesterov: nesterov, maximize: options.flag("maximize")))
-      }),
+          SGD(
+            momentum: momentum, dampening: dampening, weightDecay: weightDecay, nesterov: nesterov,
+            maximize: options.flag("maximize")))
+      })
   ]
 
   /// The optimizer called `name`.

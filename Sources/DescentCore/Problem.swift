@@ -60,7 +60,9 @@ public enum EngineError: Error, Sendable, Hashable, CustomStringConvertible {
 /// Runs problems: one `switch` on the landscape and one on the optimizer pick a specialized loop.
 public enum Engine {
   /// Runs `problem`, reporting every iterate to `observer`.
-  public static func run<Observer: TrajectoryObserver>(_ problem: Problem, observer: inout Observer) throws(EngineError) -> RunOutcome {
+  public static func run<Observer: TrajectoryObserver>(_ problem: Problem, observer: inout Observer) throws(EngineError)
+    -> RunOutcome
+  {
     switch problem.landscape {
     case .quadratic(let quadratic): return try run(problem, on: quadratic, observer: &observer)
     }
@@ -83,7 +85,8 @@ public enum Engine {
       let provisional = ReferencePoint(landscape: landscape, point: problem.start, source: .given)
       finalPoint = run(problem, on: landscape, reference: provisional, observer: &unobserved).finalPoint
     }
-    guard let reference = ReferencePoint.choose(for: landscape, given: problem.givenMinimum, finalPoint: finalPoint) else {
+    guard let reference = ReferencePoint.choose(for: landscape, given: problem.givenMinimum, finalPoint: finalPoint)
+    else {
       throw .noReferencePoint
     }
     return run(problem, on: landscape, reference: reference, observer: &observer)

@@ -30,7 +30,8 @@ public enum StableHash {
   }
 
   /// 64-bit FNV-1a of a byte sequence.
-  public static func fnv1a<Bytes: Sequence>(bytes: Bytes, seed: UInt64 = 0xCBF2_9CE4_8422_2325) -> UInt64 where Bytes.Element == UInt8 {
+  public static func fnv1a<Bytes: Sequence>(bytes: Bytes, seed: UInt64 = 0xCBF2_9CE4_8422_2325) -> UInt64
+  where Bytes.Element == UInt8 {
     var hash = seed
     for byte in bytes {
       hash ^= UInt64(byte)

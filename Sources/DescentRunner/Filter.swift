@@ -47,7 +47,9 @@ public struct InstanceFilter: Sendable {
         starPattern = p
         starText = t
         p += 1
-      } else if p < tokens.count, (!tokens[p].literal && tokens[p].character == "?") || tokens[p].character == characters[t] {
+      } else if p < tokens.count,
+        (!tokens[p].literal && tokens[p].character == "?") || tokens[p].character == characters[t]
+      {
         p += 1
         t += 1
       } else if starPattern >= 0 {

@@ -29,10 +29,12 @@ let cases: [BenchCase] = [
 
 /// Per-instance cost outside the loop (reference point, eigen-decomposition, classification),
 /// reported separately: one step per instance.
-let setupCase = BenchCase(name: "setup-per-instance", problems: ravineSweep(optimizer: .sgd(SGD()), steps: 1, count: 200_000))
+let setupCase = BenchCase(
+  name: "setup-per-instance", problems: ravineSweep(optimizer: .sgd(SGD()), steps: 1, count: 200_000))
 
 let requested = Set(CommandLine.arguments.dropFirst())
-for benchCase in cases + [setupCase] where requested.isEmpty ? benchCase.name != setupCase.name : requested.contains(benchCase.name) {
+for benchCase in cases + [setupCase]
+where requested.isEmpty ? benchCase.name != setupCase.name : requested.contains(benchCase.name) {
   var best = Double.infinity
   var checksum = 0.0
   var steps = 0

@@ -74,7 +74,8 @@ func problems(_ text: String, file: String = "test.yaml") -> [String] {
     let instances = try #require(suite.scenarios.first).instances
     #expect(
       instances.map(\.id) == [
-        "lesson-10.1/parabola-regimes[lr=0.1]", "lesson-10.1/parabola-regimes[lr=0.8]", "lesson-10.1/parabola-regimes[lr=1]",
+        "lesson-10.1/parabola-regimes[lr=0.1]", "lesson-10.1/parabola-regimes[lr=0.8]",
+        "lesson-10.1/parabola-regimes[lr=1]",
       ])
     #expect(instances[1].description == "bounces")
     #expect(instances[2].expectations.map(\.check) == [.regime([.cycling])])
@@ -140,7 +141,8 @@ func problems(_ text: String, file: String = "test.yaml") -> [String] {
   }
 
   @Test func seedsDeriveFromTheRootSeedAndTheId() throws {
-    let text = "suite: s\nseed: 7\nscenarios:\n  - {name: a, landscape: bowl, start: [1, 1]}\n  - {name: b, landscape: bowl, start: [1, 1]}\n"
+    let text =
+      "suite: s\nseed: 7\nscenarios:\n  - {name: a, landscape: bowl, start: [1, 1]}\n  - {name: b, landscape: bowl, start: [1, 1]}\n"
     let suite = try loadSuite(text)
     let seeds = suite.scenarios.map { $0.instances[0].seed }
     #expect(seeds[0] == StableHash.instanceSeed(root: 7, id: "s/a"))
@@ -154,7 +156,8 @@ func problems(_ text: String, file: String = "test.yaml") -> [String] {
 @Suite struct ConfigErrorTests {
   @Test func misspelledKeyGetsADidYouMean() {
     let text = "suite: s\nscenarios:\n  - name: a\n    landscape: ravine\n    start: [-4, 1]\n    optimiser: sgd\n"
-    #expect(problems(text, file: "bad.yaml") == ["bad.yaml:6:5: error: unknown key 'optimiser' (did you mean 'optimizer'?)"])
+    #expect(
+      problems(text, file: "bad.yaml") == ["bad.yaml:6:5: error: unknown key 'optimiser' (did you mean 'optimizer'?)"])
   }
 
   @Test func allProblemsOfAFileAreReportedTogether() {

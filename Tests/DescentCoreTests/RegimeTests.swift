@@ -88,7 +88,8 @@ import Testing
 
   @Test func nonFiniteIteratesDiverge() throws {
     let problem = Problem(
-      landscape: .quadratic(Quadratic(eigenvalues: [2])), start: [1e100], optimizer: .sgd(SGD()), schedule: .constant(1e300),
+      landscape: .quadratic(Quadratic(eigenvalues: [2])), start: [1e100], optimizer: .sgd(SGD()),
+      schedule: .constant(1e300),
       settings: RunSettings(steps: 10, tolerance: 1e-6, divergenceBound: 1e300))
     let result = try Engine.run(problem).classification
     #expect(result.regime == .divergent)
@@ -109,7 +110,8 @@ import Testing
     // The ravine rotated by 30°: in the original axes both coordinates mix the two modes, but in
     // the eigenbasis one mode oscillates (1 − 0.009·200 = −0.8) and the other does not.
     let problem = Problem(
-      landscape: .quadratic(Quadratic(eigenvalues: [2, 200], rotationDegrees: 30)), start: [3, -2], optimizer: .sgd(SGD()),
+      landscape: .quadratic(Quadratic(eigenvalues: [2, 200], rotationDegrees: 30)), start: [3, -2],
+      optimizer: .sgd(SGD()),
       schedule: .constant(0.009), settings: RunSettings(steps: 200))
     let result = try Engine.run(problem).classification
     #expect(result.regime == .zigzag)

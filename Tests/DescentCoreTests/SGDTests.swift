@@ -6,7 +6,9 @@ import Testing
 /// SGD and heavy-ball iterates against values computed by hand and by the closed-form solution of
 /// the recurrence (issue 2, acceptance 3).
 @Suite struct SGDTests {
-  private func trajectory(_ landscape: Quadratic, start: [Double], sgd: SGD, lr: Double, steps: Int) throws -> [[Double]] {
+  private func trajectory(_ landscape: Quadratic, start: [Double], sgd: SGD, lr: Double, steps: Int) throws
+    -> [[Double]]
+  {
     let problem = Problem(
       landscape: .quadratic(landscape), start: start, optimizer: .sgd(sgd), schedule: .constant(lr),
       settings: RunSettings(steps: steps, tolerance: 1e-12, divergenceBound: 1e12))
@@ -16,7 +18,8 @@ import Testing
   @Test func gradientDescentFollowsTheClosedForm() throws {
     // f = ½(λ₁x² + λ₂y²): x_k = (1 − ηλ₁)^k x₀ and y_k = (1 − ηλ₂)^k y₀.
     let (lambda1, lambda2, lr) = (2.0, 7.0, 0.1)
-    let rows = try trajectory(Quadratic(eigenvalues: [lambda1, lambda2]), start: [1.5, -2.5], sgd: SGD(), lr: lr, steps: 50)
+    let rows = try trajectory(
+      Quadratic(eigenvalues: [lambda1, lambda2]), start: [1.5, -2.5], sgd: SGD(), lr: lr, steps: 50)
     #expect(rows.count == 51)
     for (k, point) in rows.enumerated() {
       let expected = [1.5 * pow(1 - lr * lambda1, Double(k)), -2.5 * pow(1 - lr * lambda2, Double(k))]
@@ -49,7 +52,8 @@ import Testing
     let (lr, beta) = (0.01, 0.5)
     let lambdas = [1.0, 4.0]
     let start = [2.0, -1.0]
-    let rows = try trajectory(Quadratic(eigenvalues: lambdas), start: start, sgd: SGD(momentum: beta), lr: lr, steps: 50)
+    let rows = try trajectory(
+      Quadratic(eigenvalues: lambdas), start: start, sgd: SGD(momentum: beta), lr: lr, steps: 50)
     for axis in 0..<2 {
       // The closed form is evaluated in 80-bit extended precision so its own rounding
       // (about 1e-14 in Double for 50 powers of a root near 1) does not blur the comparison.
@@ -74,7 +78,8 @@ import Testing
     // f = ½·4x², x₀ = 1, lr 0.1, μ 0.9, τ 0.5.
     // step 1: g = 4, buf = 4 (not (1 − τ)·4), x₁ = 1 − 0.4 = 0.6
     // step 2: g = 2.4, buf = 0.9·4 + 0.5·2.4 = 4.8, x₂ = 0.6 − 0.48 = 0.12
-    let rows = try trajectory(Quadratic(eigenvalues: [4]), start: [1], sgd: SGD(momentum: 0.9, dampening: 0.5), lr: 0.1, steps: 2)
+    let rows = try trajectory(
+      Quadratic(eigenvalues: [4]), start: [1], sgd: SGD(momentum: 0.9, dampening: 0.5), lr: 0.1, steps: 2)
     #expect(relativeError(rows[1][0], 0.6) <= 1e-15)
     #expect(relativeError(rows[2][0], 0.12) <= 1e-14)
   }
@@ -83,7 +88,8 @@ import Testing
     // f = ½·4x², x₀ = 1, lr 0.1, μ 0.5, nesterov.
     // step 1: g = 4, buf = 4, g' = 4 + 0.5·4 = 6, x₁ = 1 − 0.6 = 0.4
     // step 2: g = 1.6, buf = 0.5·4 + 1.6 = 3.6, g' = 1.6 + 0.5·3.6 = 3.4, x₂ = 0.4 − 0.34 = 0.06
-    let rows = try trajectory(Quadratic(eigenvalues: [4]), start: [1], sgd: SGD(momentum: 0.5, nesterov: true), lr: 0.1, steps: 2)
+    let rows = try trajectory(
+      Quadratic(eigenvalues: [4]), start: [1], sgd: SGD(momentum: 0.5, nesterov: true), lr: 0.1, steps: 2)
     #expect(relativeError(rows[1][0], 0.4) <= 1e-15)
     #expect(relativeError(rows[2][0], 0.06) <= 1e-14)
   }
@@ -102,7 +108,8 @@ import Testing
 
   @Test func trajectoryRowsCarryLossGradientNormAndLR() throws {
     let problem = Problem(
-      landscape: .quadratic(Quadratic(eigenvalues: [2, 200])), start: [-4, 1], optimizer: .sgd(SGD()), schedule: .constant(0.009),
+      landscape: .quadratic(Quadratic(eigenvalues: [2, 200])), start: [-4, 1], optimizer: .sgd(SGD()),
+      schedule: .constant(0.009),
       settings: RunSettings(steps: 1))
     let rows = try runRecording(problem).rows
     // Row 0: f = x² + 100y² = 16 + 100 = 116, ∇f = (−8, 200).

@@ -40,7 +40,9 @@ private let sweepSuite = """
     #expect(!failing.isEmpty)
     for result in failing {
       #expect(result.outcome?.classification.regime == .divergent)
-      #expect(result.failureReasons.first?.hasPrefix("expected regime one of monotone, one-shot, oscillating, cycling, crawling, measured divergent") == true)
+      #expect(
+        result.failureReasons.first?.hasPrefix(
+          "expected regime one of monotone, one-shot, oscillating, cycling, crawling, measured divergent") == true)
     }
     let passing = results.filter { $0.status == .passed }
     #expect(passing.allSatisfy { ($0.outcome?.classification.regime).map { $0 != .divergent } ?? false })

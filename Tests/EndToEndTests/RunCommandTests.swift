@@ -8,7 +8,8 @@ import Testing
     let result = try DescentBinary.run(["run"])
     #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
     let last = try #require(result.lines.last)
-    #expect(last.range(of: #"^[1-9][0-9]* passed, 0 failed$"#, options: .regularExpression) != nil, "last line: \(last)")
+    #expect(
+      last.range(of: #"^[1-9][0-9]* passed, 0 failed$"#, options: .regularExpression) != nil, "last line: \(last)")
   }
 
   @Test func failuresArePrintedWithTheirReasonAndExitOne() throws {
@@ -39,7 +40,8 @@ import Testing
     let folder = try TemporaryFolder()
     defer { folder.remove() }
     let file = try folder.write(
-      "typo.yaml", "suite: typo\nscenarios:\n  - name: a\n    landscape: ravine\n    start: [-4, 1]\n    optimiser: sgd\n")
+      "typo.yaml",
+      "suite: typo\nscenarios:\n  - name: a\n    landscape: ravine\n    start: [-4, 1]\n    optimiser: sgd\n")
     let result = try DescentBinary.run(["run", file, "--json", folder.path + "/out.json"])
     #expect(result.exitCode == 2)
     #expect(result.stdout.isEmpty)
@@ -53,7 +55,9 @@ import Testing
     let file = try folder.write("syntax.yaml", "suite: s\nscenarios:\n  - name: a\n    start: [1, 2\n  - name: b\n")
     let result = try DescentBinary.run(["run", file])
     #expect(result.exitCode == 2)
-    #expect(result.stderr.hasPrefix("\(file):5:9: error: did not find expected ',' or ']'\n\(file):4:12: note: while parsing a flow sequence\n"))
+    #expect(
+      result.stderr.hasPrefix(
+        "\(file):5:9: error: did not find expected ',' or ']'\n\(file):4:12: note: while parsing a flow sequence\n"))
   }
 
   @Test func jsonRecordsAreIdenticalForAnyNumberOfJobs() throws {

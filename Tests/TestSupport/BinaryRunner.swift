@@ -7,7 +7,9 @@ public struct CommandResult: Sendable {
   public var stderr: String
 
   /// stdout's lines, without the final empty one.
-  public var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty } }
+  public var lines: [String] {
+    stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
+  }
 }
 
 /// Runs the `descent` executable that `swift build`/`swift test` built next to the tests.
@@ -15,7 +17,9 @@ public enum DescentBinary {
   /// The built executable: beside the test bundle, or in `.build/debug`.
   public static let url: URL = {
     let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for folder in [besideTests, besideTests.deletingLastPathComponent(), PackagePaths.root.appendingPathComponent(".build/debug")] {
+    for folder in [
+      besideTests, besideTests.deletingLastPathComponent(), PackagePaths.root.appendingPathComponent(".build/debug"),
+    ] {
       let candidate = folder.appendingPathComponent("descent")
       if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
     }
@@ -23,7 +27,9 @@ public enum DescentBinary {
   }()
 
   /// Runs `descent arguments...` in `directory` (the package root by default) with extra environment.
-  public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+  public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws
+    -> CommandResult
+  {
     let process = Process()
     process.executableURL = url
     process.arguments = arguments

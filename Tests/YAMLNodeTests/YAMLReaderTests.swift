@@ -24,7 +24,9 @@ import Testing
     #expect(try scalar(".inf") == .float(.infinity))
     #expect(try scalar("-.Inf") == .float(-.infinity))
     let nan = try scalar(".nan")
-    guard case .float(let value)? = nan else { Issue.record("expected a float, got \(String(describing: nan))"); return }
+    guard case .float(let value)? = nan else {
+      Issue.record("expected a float, got \(String(describing: nan))"); return
+    }
     #expect(value.isNaN)
   }
 
@@ -123,13 +125,19 @@ import Testing
 
 @Suite struct HostileInputTests {
   @Test func syntaxErrorsCarryLibyamlsProblemAndPosition() {
-    #expect(throws: Diagnostic(at: Mark(line: 2, column: 6), "did not find expected ',' or ']'", notes: [.init("while parsing a flow sequence", at: Mark(line: 1, column: 8))])) {
+    #expect(
+      throws: Diagnostic(
+        at: Mark(line: 2, column: 6), "did not find expected ',' or ']'",
+        notes: [.init("while parsing a flow sequence", at: Mark(line: 1, column: 8))])
+    ) {
       try YAMLReader.parse("start: [1, 2\nsteps: 3\n")
     }
   }
 
   @Test func aSecondDocumentIsRefused() {
-    #expect(throws: Diagnostic(at: Mark(line: 2, column: 1), "a config file holds one YAML document; found a second one here")) {
+    #expect(
+      throws: Diagnostic(at: Mark(line: 2, column: 1), "a config file holds one YAML document; found a second one here")
+    ) {
       try YAMLReader.parse("a: 1\n---\nb: 2\n")
     }
   }

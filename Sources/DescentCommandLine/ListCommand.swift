@@ -27,7 +27,11 @@ struct ListCommand {
         }
       }
     }
-    if countOnly { console.out(String(count)) }
+    if countOnly {
+      console.out(String(count))
+    } else {
+      console.error("\(count) instance\(count == 1 ? "" : "s")")
+    }
     if count == 0 && !filter.patterns.isEmpty {
       console.error("descent: no instance matches the filter \(filter.patterns.joined(separator: " "))")
       return .nothingMatched

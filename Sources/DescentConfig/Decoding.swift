@@ -8,6 +8,9 @@ import YAMLNode
 struct Decoding {
   private(set) var diagnostics: [Diagnostic] = []
   private var seen: Set<Diagnostic> = []
+  /// Keys suggested by a "did you mean" so far: a key reported as misspelled is not also
+  /// reported as missing.
+  private(set) var suggestedKeys: Set<String> = []
 
   /// Records an error (once: the same message at the same place is reported one time).
   mutating func error(_ message: String, at mark: Mark, notes: [Diagnostic.Note] = []) {
@@ -49,12 +52,19 @@ struct Decoding {
   /// Reports `key` as unknown, suggesting the closest allowed key or listing them all.
   mutating func unknownKey(_ key: String, at mark: Mark, allowed: [String], kind: String = "key") {
     if let suggestion = Spelling.closest(to: key, among: allowed) {
+      suggestedKeys.insert(suggestion)
       error("unknown \(kind) '\(key)' (did you mean '\(suggestion)'?)", at: mark)
     } else if allowed.isEmpty {
       error("unknown \(kind) '\(key)' (this takes no options)", at: mark)
     } else {
       error("unknown \(kind) '\(key)' (expected one of: \(allowed.joined(separator: ", ")))", at: mark)
     }
+  }
+
+  /// Reports that `what` lacks the required `key`, unless a misspelling of `key` was reported.
+  mutating func missing(_ key: String, _ message: String, at mark: Mark) {
+    guard !suggestedKeys.contains(key) else { return }
+    error(message, at: mark)
   }
 
   /// A finite number.

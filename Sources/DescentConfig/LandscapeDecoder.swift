@@ -46,7 +46,7 @@ enum LandscapeDecoder {
       let landscape = try preset.build(OptionValues(declarations: preset.options, given: given))
       if let minimum, minimum.count != landscape.dimension {
         decoding.error(
-          "'minimum' has \(minimum.count) coordinates but landscape '\(preset.name)' has \(landscape.dimension)",
+          "'minimum' has \(minimum.count) coordinate\(minimum.count == 1 ? "" : "s") but landscape '\(preset.name)' has \(landscape.dimension)",
           at: node["minimum"]?.mark ?? node.mark)
         return nil
       }

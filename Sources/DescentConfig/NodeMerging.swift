@@ -15,6 +15,8 @@ import YAMLNode
 enum NodeMerging {
   /// Keys whose string shorthand stands for a mapping with this discriminator.
   static let shorthandDiscriminator: [String: String] = ["landscape": "preset", "optimizer": "name"]
+  /// The values scenario keys take when nobody sets them and which have a kind to merge into.
+  static let builtInDefaults: [String: String] = ["optimizer": "sgd"]
   /// Keys whose value names what kind of thing a mapping is.
   static let discriminators: Set<String> = ["name", "preset", "expr", "schedule"]
 
@@ -58,31 +60,37 @@ enum NodeMerging {
 
   /// `base` (the value of `path[0]`, possibly nil) with the value at the dotted `path` set to
   /// `value`, e.g. `optimizer.momentum`; nil with a message when `base` has no room for it.
-  static func setting(_ value: Node, at path: [String], in base: Node?) -> (node: Node?, problem: String?) {
+  /// Keys created on the way are positioned at `keyMark` (the sweep key), so a problem with such a
+  /// key is reported once, there.
+  static func setting(_ value: Node, at path: [String], in base: Node?, keyMark: Mark) -> (
+    node: Node?, problem: String?
+  ) {
     guard path.count > 1 else { return (merge(base, value, key: path[0]), nil) }
-    let container = base.map { widen($0, key: path[0]) } ?? Node(.mapping([]), at: value.mark)
+    // Without a value to set into, start from the built-in default (`optimizer` is `sgd`).
+    let defaultBase = builtInDefaults[path[0]].map { Node.string($0, at: keyMark) }
+    let container = (base ?? defaultBase).map { widen($0, key: path[0]) } ?? Node(.mapping([]), at: value.mark)
     guard container.pairs != nil else {
       return (
         nil, "cannot set '\(path.joined(separator: "."))': '\(path[0])' is \(container.typeDescription), not a mapping"
       )
     }
-    return setNested(value, at: path.dropFirst(), in: container, fullPath: path)
+    return setNested(value, at: path.dropFirst(), in: container, fullPath: path, keyMark: keyMark)
   }
 
-  private static func setNested(_ value: Node, at path: ArraySlice<String>, in container: Node, fullPath: [String]) -> (
-    node: Node?, problem: String?
-  ) {
+  private static func setNested(
+    _ value: Node, at path: ArraySlice<String>, in container: Node, fullPath: [String], keyMark: Mark
+  ) -> (node: Node?, problem: String?) {
     guard var pairs = container.pairs, let key = path.first else {
       return (nil, "cannot set '\(fullPath.joined(separator: "."))': not a mapping")
     }
-    let keyNode = Node.string(key, at: value.mark)
+    let keyNode = Node.string(key, at: keyMark)
     let index = pairs.firstIndex { $0.key.string == key }
     if path.count == 1 {
       if let index { pairs[index].value = value } else { pairs.append(Node.Pair(key: keyNode, value: value)) }
       return (Node(.mapping(pairs), at: container.mark), nil)
     }
     let inner = index.map { pairs[$0].value } ?? Node(.mapping([]), at: value.mark)
-    let (node, problem) = setNested(value, at: path.dropFirst(), in: inner, fullPath: fullPath)
+    let (node, problem) = setNested(value, at: path.dropFirst(), in: inner, fullPath: fullPath, keyMark: keyMark)
     guard let node else { return (nil, problem) }
     if let index { pairs[index].value = node } else { pairs.append(Node.Pair(key: keyNode, value: node)) }
     return (Node(.mapping(pairs), at: container.mark), nil)

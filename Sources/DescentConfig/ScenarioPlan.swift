@@ -134,12 +134,9 @@ struct ScenarioPlan: Sendable {
     resolvingComparisons: Bool = true, decoding: inout Decoding
   ) -> Instance? {
     let (fields, parameters, variant) = pieces(at: index)
-    var missing: [String] = []
-    if !fields.written.contains("landscape") { missing.append("landscape") }
-    if !fields.written.contains("start") { missing.append("start") }
+    let missing = ["landscape", "start"].filter { !fields.written.contains($0) }
     if !missing.isEmpty {
-      let list = missing.map { "'\($0)'" }.joined(separator: " and ")
-      decoding.error("scenario '\(scenario)' needs \(list)", at: variant.mark)
+      for key in missing { decoding.missing(key, "scenario '\(scenario)' needs '\(key)'", at: variant.mark) }
       return nil
     }
     // Check combinations of what did decode; a key that did not decode has been reported already.

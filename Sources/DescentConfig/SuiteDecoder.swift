@@ -27,9 +27,9 @@ enum SuiteDecoder {
     }
     var suiteName: String?
     if let nameNode = value("suite") {
-      suiteName = name(nameNode, "'suite'", decoding: &decoding)
+      suiteName = name(nameNode, "suite name", decoding: &decoding)
     } else {
-      decoding.error("a suite file needs 'suite: <name>'", at: root.mark)
+      decoding.missing("suite", "a suite file needs 'suite: <name>'", at: root.mark)
     }
     let description = value("description").flatMap { decoding.string($0, "'description'") }
     var seed: UInt64 = 0
@@ -71,7 +71,7 @@ enum SuiteDecoder {
           at: scenariosNode.mark)
       }
     } else {
-      decoding.error("a suite file needs 'scenarios:' (a list of scenarios)", at: root.mark)
+      decoding.missing("scenarios", "a suite file needs 'scenarios:' (a list of scenarios)", at: root.mark)
     }
     resolveComparisons(&scenarios, suite: suiteName ?? "", decoding: &decoding)
     for scenario in scenarios {
@@ -105,10 +105,10 @@ enum SuiteDecoder {
     }
     func value(_ key: String) -> Node? { entries.first { $0.key == key }?.value }
     guard let nameNode = value("name") else {
-      decoding.error("a scenario needs 'name'", at: node.mark)
+      decoding.missing("name", "a scenario needs 'name'", at: node.mark)
       return nil
     }
-    guard let name = name(nameNode, "'name'", decoding: &decoding) else { return nil }
+    guard let name = name(nameNode, "scenario name", decoding: &decoding) else { return nil }
     let description = value("description").flatMap { decoding.string($0, "'description'") }
 
     var base = defaults
@@ -194,7 +194,7 @@ enum SuiteDecoder {
           var problem: (String, Mark)?
           for (axis, valueIndex) in zip(groupAxes, combination) {
             let value = axis.values[valueIndex]
-            let result = NodeMerging.setting(value, at: axis.path, in: node)
+            let result = NodeMerging.setting(value, at: axis.path, in: node, keyMark: axis.mark)
             if let message = result.problem { problem = (message, axis.mark) }
             node = result.node
           }

@@ -60,7 +60,8 @@ public enum LandscapeCatalog {
         if let center, center.count != eigenvalues.count {
           throw OptionError(
             option: "center",
-            "'center' has \(center.count) coordinates but there are \(eigenvalues.count) eigenvalues")
+            "'center' has \(center.count) coordinate\(center.count == 1 ? "" : "s") but there are \(eigenvalues.count) eigenvalues"
+          )
         }
         let angle = options.number("angle")
         guard angle.isFinite else { throw OptionError(option: "angle", "'angle' must be a finite number of degrees") }

@@ -17,6 +17,8 @@ public enum DescentTool {
       list [PATH...]       expanded instance ids (--filter GLOB, --count)
       validate [PATH...]   check configs, run nothing
       presets              landscape presets with formulas, options and minimizers
+      theory LANDSCAPE     eigenvalues, κ, stability thresholds, optimal lr/momentum at x*
+          --lr X  --momentum B  --nesterov  --dampening T  --weight-decay W  --start X,Y  --steps N
 
     exit codes: 0 all passed, 1 an expectation failed, 2 invalid config or usage,
                 3 internal error, 5 nothing matched the filter, 130 interrupted
@@ -36,6 +38,7 @@ public enum DescentTool {
       case "list": return try ListCommand(rest).execute(console)
       case "validate": return try ValidateCommand(rest).execute(console)
       case "presets": return try PresetsCommand(rest).execute(console)
+      case "theory": return try TheoryCommand(rest).execute(console)
       case "--help", "-h", "help":
         console.out(usage)
         return .success
@@ -43,7 +46,7 @@ public enum DescentTool {
         console.out("descent \(version)")
         return .success
       default:
-        let commands = ["run", "list", "validate", "presets"]
+        let commands = ["run", "list", "validate", "presets", "theory"]
         let hint = Spelling.closest(to: command, among: commands).map { " (did you mean '\($0)'?)" } ?? ""
         console.error("descent: unknown command '\(command)'\(hint)\n\n\(usage)")
         return .invalidInput

@@ -75,6 +75,8 @@ public struct Instance: Sendable {
   public let optimizerText: String
   public let learningRateText: String
   public let expectations: [Expectation]
+  /// The lr searches (`find:`) to run besides the instance's own run.
+  public let searches: [SearchSpec]
   /// For each scenario named by a `faster_than`, the instance compared with.
   public let comparisons: [String: ComparisonTarget]
   /// The instance's own seed, derived from the root seed and the id.

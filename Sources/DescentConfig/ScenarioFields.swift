@@ -5,7 +5,7 @@ import YAMLNode
 /// their parameters in this order, and sweeps iterate in it (first key slowest).
 enum ScenarioKeys {
   static let runKeys = [
-    "landscape", "start", "optimizer", "lr", "steps", "tolerance", "divergence_bound", "seed", "expect",
+    "landscape", "start", "optimizer", "lr", "steps", "tolerance", "divergence_bound", "seed", "expect", "find",
   ]
   static let defaults = runKeys
   static let scenario = ["name", "description"] + runKeys + ["cases", "sweep"]
@@ -58,6 +58,7 @@ struct ScenarioFields: Sendable {
   var divergenceBound: Double?
   var seed: UInt64?
   var expectations: [Expectation]?
+  var searches: [SearchSpec]?
   /// Keys that were written, decoded or not (so a failed key is not also reported missing).
   var written: Set<String> = []
 
@@ -73,6 +74,7 @@ struct ScenarioFields: Sendable {
     if let value = patch.divergenceBound { result.divergenceBound = value }
     if let value = patch.seed { result.seed = value }
     if let value = patch.expectations { result.expectations = value }
+    if let value = patch.searches { result.searches = value }
     result.written.formUnion(patch.written)
     return result
   }
@@ -93,6 +95,7 @@ struct FieldDecoder {
     case "divergence_bound": fields.divergenceBound = decoding.number(node, "'divergence_bound'", greaterThan: 1)
     case "seed": fields.seed = decoding.integer(node, "'seed'", in: 0...Int.max).map { UInt64($0) }
     case "expect": fields.expectations = ExpectationDecoder.decode(node, decoding: &decoding)
+    case "find": fields.searches = SearchDecoder.decode(node, decoding: &decoding)
     default: preconditionFailure("unhandled scenario key '\(key)'")
     }
   }

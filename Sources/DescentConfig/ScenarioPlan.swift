@@ -172,6 +172,14 @@ struct ScenarioPlan: Sendable {
       steps: fields.steps ?? defaults.steps, tolerance: fields.tolerance ?? defaults.tolerance,
       divergenceBound: fields.divergenceBound ?? defaults.divergenceBound)
     let id = Self.id(suite: suite, scenario: scenario, parameters: parameters)
+    let problem = Problem(
+      landscape: landscape.value, start: start.values, optimizer: optimizer.value, schedule: schedule.value,
+      settings: settings, givenMinimum: landscape.minimum,
+      seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id))
+    let searches = fields.searches ?? []
+    guard Self.checkExpectations(expectations, searches: searches, problem: problem, decoding: &decoding) else {
+      return nil
+    }
     var targets: [String: ComparisonTarget] = [:]
     if resolvingComparisons {
       for expectation in expectations {
@@ -195,13 +203,39 @@ struct ScenarioPlan: Sendable {
     return Instance(
       id: id, suite: suite, scenario: scenario, parameters: parameters,
       description: variant.description ?? scenarioDescription, file: file, mark: variant.mark,
-      problem: Problem(
-        landscape: landscape.value, start: start.values, optimizer: optimizer.value, schedule: schedule.value,
-        settings: settings, givenMinimum: landscape.minimum,
-        seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id)),
+      problem: problem,
       landscapeText: landscape.text, optimizerText: optimizer.text, learningRateText: schedule.text,
-      expectations: expectations, comparisons: targets,
-      seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id))
+      expectations: expectations, searches: searches, comparisons: targets, seed: problem.seed)
+  }
+
+  /// Checks that every expectation can be checked: searches have their `find`, theory covers the
+  /// optimizer and lr of theory expectations.
+  static func checkExpectations(
+    _ expectations: [Expectation], searches: [SearchSpec], problem: Problem, decoding: inout Decoding
+  ) -> Bool {
+    var ok = true
+    let notApplicable = TheoryApplicability.reasonNotApplicable(problem)
+    for expectation in expectations {
+      if case .search(let kind, let numeric) = expectation.check {
+        if !searches.contains(where: { $0.kind == kind }) {
+          decoding.error(
+            "'\(kind.rawValue)' needs a search: add 'find: {\(kind.rawValue): {between: [lo, hi]}}'",
+            at: expectation.mark)
+          ok = false
+        }
+        if kind == .bestLearningRate, numeric.usesTheory, case .sgd(let sgd) = problem.optimizer, sgd.momentum != 0 {
+          decoding.error(
+            "'best_lr: theory' is 2/(λ_min + λ_max), the best lr of gradient descent without momentum",
+            at: expectation.mark)
+          ok = false
+        }
+      }
+      if expectation.needsTheory, let notApplicable {
+        decoding.error("'\(expectation.key)' compares with theory, but \(notApplicable)", at: expectation.mark)
+        ok = false
+      }
+    }
+    return ok
   }
 
   /// `suite/scenario` or `suite/scenario[key=value,...]`.
@@ -231,6 +265,7 @@ extension ScenarioFields {
     if divergenceBound != nil { keys.insert("divergence_bound") }
     if seed != nil { keys.insert("seed") }
     if expectations != nil { keys.insert("expect") }
+    if searches != nil { keys.insert("find") }
     return keys
   }
 }

@@ -24,6 +24,18 @@ public enum NumberText {
     return text
   }
 
+  /// `value` rounded to `digits` significant digits (the double nearest that decimal), for
+  /// messages: `rounded(0.98019801980198)` is 0.980198.
+  public static func rounded(_ value: Double, significantDigits digits: Int = 6) -> Double {
+    guard value != 0, value.isFinite else { return value }
+    let exponent = Int((Elementary.log(abs(value)) / Elementary.log(10)).rounded(.down))
+    let shift = digits - 1 - exponent
+    // Powers of ten up to 10²² are exact doubles, so one rounding gives the nearest double.
+    guard abs(shift) <= 22 else { return value }
+    let power = Elementary.pow(10, Double(abs(shift)))
+    return shift >= 0 ? (value * power).rounded() / power : (value / power).rounded() * power
+  }
+
   /// A list of numbers as `[a,b,c]` in shortest form.
   public static func list(_ values: [Double]) -> String {
     "[" + values.map(shortest).joined(separator: ",") + "]"

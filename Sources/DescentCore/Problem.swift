@@ -10,6 +10,13 @@ public enum AnyLandscape: Sendable, Hashable {
   }
 
   public var dimension: Int { landscape.dimension }
+
+  /// Whether the landscape is a quadratic (theory is exact) rather than linearized at x*.
+  public var isQuadratic: Bool {
+    switch self {
+    case .quadratic: true
+    }
+  }
 }
 
 /// An optimizer chosen at run time; `Engine` switches on it once per run, outside the loop.

@@ -144,6 +144,24 @@ public struct SymmetricEigendecomposition: Sendable, Hashable {
     axisOrder = order
   }
 
+  /// The same eigenvectors with other eigenvalues (a spectral shift such as H + wd·I or −H),
+  /// re-sorted ascending.
+  public init(rotating base: SymmetricEigendecomposition, toEigenvalues values: [Double]) {
+    let n = base.dimension
+    let order = (0..<n).sorted { (values[$0], $0) < (values[$1], $1) }
+    eigenvalues = order.map { values[$0] }
+    axisOrder = order.map { base.axisOrder[$0] }
+    if let vectors = base.eigenvectors {
+      var reordered = [Double](repeating: 0, count: n * n)
+      for (column, source) in order.enumerated() {
+        for row in 0..<n { reordered[row * n + column] = vectors[row * n + source] }
+      }
+      eigenvectors = reordered
+    } else {
+      eigenvectors = nil
+    }
+  }
+
   public var dimension: Int { eigenvalues.count }
 
   /// The j-th eigenvector.

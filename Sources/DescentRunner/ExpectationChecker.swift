@@ -1,7 +1,8 @@
 import DescentConfig
 import DescentCore
 
-/// Checks a run's outcome against the instance's expectations.
+/// Checks a run's outcome against the instance's expectations. Every failure says what was
+/// expected, what was measured and, for `theory`, what theory predicted.
 public enum ExpectationChecker {
   public static func check(_ expectations: [Expectation], outcome: RunOutcome, result: InstanceResult)
     -> [ExpectationResult]
@@ -15,11 +16,22 @@ public enum ExpectationChecker {
       ExpectationResult(
         key: expectation.key, passed: passed, expected: expected, measured: measured, mark: expectation.mark)
     }
+    if expectation.needsTheory, result.theory == nil {
+      return verdict(
+        false, expected: "theory", measured: "theory does not apply: \(result.theoryUnavailable ?? "unknown reason")")
+    }
     switch expectation.check {
     case .regime(let allowed):
       let expected =
         allowed.count == 1 ? allowed[0].rawValue : "one of " + allowed.map(\.rawValue).joined(separator: ", ")
       return verdict(allowed.contains(classification.regime), expected: expected, measured: describe(classification))
+    case .regimeFromTheory:
+      guard let prediction = result.theory?.prediction else {
+        return verdict(false, expected: "theory", measured: "no prediction")
+      }
+      return verdict(
+        prediction.regime == classification.regime,
+        expected: "theory (\(prediction.regime): \(prediction.explanation))", measured: describe(classification))
     case .converged(let wanted):
       var measured = classification.converged ? "true" : "false"
       if !classification.converged {
@@ -28,22 +40,79 @@ public enum ExpectationChecker {
       }
       return verdict(classification.converged == wanted, expected: wanted ? "true" : "false", measured: measured)
     case .metric(let metric, let numeric):
-      guard let value = result.metric(metric) else {
-        let why = metric == .stepsToTolerance ? "not converged" : "not available (the run stopped early)"
-        return verdict(false, expected: numeric.description, measured: why)
+      let predicted = numeric.usesTheory ? theoryValue(of: metric, result: result) : nil
+      let expected = numeric.description(theory: predicted)
+      if numeric.usesTheory && predicted == nil {
+        return verdict(
+          false, expected: expected, measured: "theory predicts no value (the run is not predicted to converge)")
       }
-      return verdict(numeric.accepts(value), expected: numeric.description, measured: NumberText.shortest(value))
+      guard let value = result.metric(metric) else {
+        let why =
+          switch metric {
+          case .stepsToTolerance: "not converged (\(describe(classification)))"
+          case .contractionRate: "not measurable (the run is too short)"
+          default: "not available (the run stopped early)"
+          }
+        return verdict(false, expected: expected, measured: why)
+      }
+      return verdict(
+        numeric.accepts(value, theory: predicted), expected: expected, measured: NumberText.shortest(value))
     case .fasterThan(let scenario, let factor):
       return fasterThan(scenario, factor: factor, expectation: expectation, outcome: outcome, result: result)
     case .finalPoint(let point, let within):
-      var squares = 0.0
-      for (a, b) in zip(outcome.finalPoint, point) { squares += (a - b) * (a - b) }
-      let distance = squares.squareRoot()
+      let distance = Self.distance(outcome.finalPoint, point)
       return verdict(
         distance <= within,
         expected: "within \(NumberText.shortest(within)) of \(NumberText.list(point))",
         measured: "\(NumberText.list(outcome.finalPoint)) (distance \(NumberText.shortest(distance)))")
+    case .theory(let quantity, let numeric):
+      let value: Double?
+      switch quantity {
+      case .conditionNumber: value = result.theory?.theory.conditionNumber
+      case .divergenceThreshold: value = result.theory?.divergenceThreshold
+      case .optimalLearningRate: value = result.theory?.optimalLearningRate
+      }
+      guard let value else {
+        return verdict(
+          false, expected: numeric.description(), measured: "undefined (the Hessian at x* is not positive definite)")
+      }
+      return verdict(numeric.accepts(value), expected: numeric.description(), measured: NumberText.shortest(value))
+    case .hessianEigenvalues(let values, let within):
+      let measured = result.theory?.theory.eigenvalues ?? []
+      let passed = measured.count == values.count && zip(measured, values).allSatisfy { abs($0 - $1) <= within }
+      return verdict(
+        passed, expected: "\(NumberText.list(values)) ± \(NumberText.shortest(within))",
+        measured: NumberText.list(measured))
+    case .search(let kind, let numeric):
+      let predicted: Double? =
+        switch kind {
+        case .criticalLearningRate: result.theory?.divergenceThreshold
+        case .bestLearningRate: result.theory?.optimalLearningRate
+        }
+      let expected = numeric.description(theory: numeric.usesTheory ? predicted : nil)
+      guard let search = result.searches.first(where: { $0.kind == kind }) else {
+        return verdict(false, expected: expected, measured: "no search was run")
+      }
+      guard let value = search.value else {
+        return verdict(false, expected: expected, measured: "the search failed: \(search.failure ?? "no value")")
+      }
+      return verdict(
+        numeric.accepts(value, theory: predicted), expected: expected, measured: NumberText.shortest(value))
     }
+  }
+
+  /// What theory predicts for a metric, when it predicts it.
+  static func theoryValue(of metric: Metric, result: InstanceResult) -> Double? {
+    guard let prediction = result.theory?.prediction else { return nil }
+    switch metric {
+    case .stepsToTolerance: return prediction.stepsToTolerance.map(Double.init)
+    case .contractionRate: return prediction.contractionRate
+    default: return nil
+    }
+  }
+
+  static func distance(_ a: [Double], _ b: [Double]) -> Double {
+    zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
   }
 
   /// steps_to_tolerance at least `factor`× fewer than the compared instance's, which is re-run
@@ -72,16 +141,14 @@ public enum ExpectationChecker {
     }
     let needed = Double(steps) * factor
     if let referenceSteps = reference.classification.stepsToTolerance {
+      let ratio = NumberText.rounded(Double(referenceSteps) / Double(max(steps, 1)))
       return verdict(
         needed <= Double(referenceSteps),
-        "\(steps) steps vs \(referenceSteps) for \(target.id) (\(NumberText.shortest(Double(referenceSteps) / Double(max(steps, 1))))×)"
-      )
+        "\(steps) steps vs \(referenceSteps) for \(target.id) (\(NumberText.shortest(ratio))×)")
     }
     // The reference did not converge within its steps: it needs more than that many.
     let limit = target.problem.settings.steps
-    return verdict(
-      needed <= Double(limit),
-      "\(steps) steps; \(target.id) did not converge within \(limit) steps")
+    return verdict(needed <= Double(limit), "\(steps) steps; \(target.id) did not converge within \(limit) steps")
   }
 
   /// "zigzag", or "divergent (left the divergence bound)".

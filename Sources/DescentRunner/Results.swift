@@ -33,6 +33,13 @@ public struct InstanceResult: Sendable {
   public var outcome: RunOutcome?
   public var error: String?
   public var expectations: [ExpectationResult]
+  /// What theory says about the run (nil when it does not apply: `theoryUnavailable` says why).
+  public var theory: TheoryReport?
+  public var theoryUnavailable: String?
+  /// The results of the instance's lr searches, in the order of `find:`.
+  public var searches: [SearchOutcome] = []
+  /// The measured contraction rate, when an expectation asks for it.
+  public var contractionRate: Double?
 
   public var status: InstanceStatus {
     if error != nil { return .error }
@@ -55,6 +62,7 @@ public struct InstanceResult: Sendable {
     case .finalError: return outcome.classification.finalError
     case .finalGradientNorm: return outcome.finalGradientNorm
     case .noiseFloor: return outcome.noiseFloor
+    case .contractionRate: return contractionRate
     }
   }
 }

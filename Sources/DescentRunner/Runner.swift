@@ -23,12 +23,24 @@ public enum Runner {
     return selected
   }
 
-  /// Runs one instance and checks its expectations.
+  /// Runs one instance: its own run, the theory of it, its lr searches, then its expectations.
   public static func run(_ instance: Instance) -> InstanceResult {
     var result = InstanceResult(instance: instance, outcome: nil, error: nil, expectations: [])
+    let problem = instance.problem
     do {
-      let outcome = try Engine.run(instance.problem)
+      let outcome = try Engine.run(problem)
       result.outcome = outcome
+      let predicting = instance.expectations.contains { $0.needsPrediction }
+      switch TheoryApplicability.report(for: problem, reference: outcome.reference, predicting: predicting) {
+      case .success(let report): result.theory = report
+      case .failure(let error): result.theoryUnavailable = error.reason
+      }
+      if instance.expectations.contains(where: {
+        if case .metric(.contractionRate, _) = $0.check { true } else { false }
+      }) {
+        result.contractionRate = ContractionRate.measure(problem, outcome: outcome)
+      }
+      result.searches = instance.searches.map { Searches.run($0, problem: problem) }
       result.expectations = ExpectationChecker.check(instance.expectations, outcome: outcome, result: result)
     } catch {
       result.error = error.description

@@ -27,8 +27,8 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["DescentCore"], path: "Tests/TestSupport"),
     .testTarget(name: "YAMLNodeTests", dependencies: ["YAMLNode"]),
     .testTarget(name: "DescentCoreTests", dependencies: ["DescentCore", "TestSupport"]),
-    .testTarget(name: "DescentConfigTests", dependencies: ["DescentConfig", "TestSupport"]),
-    .testTarget(name: "DescentRunnerTests", dependencies: ["DescentRunner", "DescentConfig", "TestSupport"]),
+    .testTarget(name: "DescentConfigTests", dependencies: ["DescentConfig", "YAMLNode", "TestSupport"]),
+    .testTarget(name: "DescentRunnerTests", dependencies: ["DescentRunner", "DescentConfig", "YAMLNode", "TestSupport"]),
     .testTarget(name: "DescentReportsTests", dependencies: ["DescentReports", "DescentRunner", "TestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["descent", "TestSupport"]),
   ]

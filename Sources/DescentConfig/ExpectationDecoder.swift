@@ -203,7 +203,7 @@ enum SearchDecoder {
     guard let entries = decoding.entries(of: node, allowed: SearchKind.allCases.map(\.rawValue), what: "'find'") else {
       return nil
     }
-    if entries.isEmpty {
+    if node.pairs?.isEmpty ?? false {
       decoding.error("'find' needs critical_lr and/or best_lr", at: node.mark)
       return nil
     }

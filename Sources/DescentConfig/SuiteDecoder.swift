@@ -213,7 +213,9 @@ enum SuiteDecoder {
 
     let planVariants = variants.map { variant in
       var fields = ScenarioFields()
-      for key in ScenarioKeys.runKeys {
+      // A key the sweep sets is decoded per combination (the patches above), never on its own:
+      // `{name: sgd, nesterov: true}` is incomplete until `optimizer.momentum` is swept in.
+      for key in ScenarioKeys.runKeys where !groupKeys.contains(key) {
         if let node = variant.nodes[key] { FieldDecoder.decode(key, node, into: &fields, decoding: &decoding) }
       }
       return ScenarioPlan.Variant(

@@ -109,6 +109,23 @@ public enum JSONReport {
         ),
       ]
     }
+    members.append(("theory", theoryRecord(result)))
+    if !result.searches.isEmpty {
+      members.append(
+        (
+          "searches",
+          .object(
+            result.searches.map { search in
+              (
+                search.kind.rawValue,
+                .object([
+                  ("value", .number(search.value)), ("evaluations", .integer(search.evaluations)),
+                  ("failure", .string(search.failure)),
+                ])
+              )
+            })
+        ))
+    }
     members.append(
       (
         "expectations",
@@ -123,6 +140,30 @@ public enum JSONReport {
           })
       ))
     members.append(("error", .string(result.error)))
+    return .object(members)
+  }
+
+  /// What theory says about the instance, or why it does not apply.
+  static func theoryRecord(_ result: InstanceResult) -> JSONValue {
+    guard let report = result.theory else {
+      return .object([("applies", .bool(false)), ("reason", .string(result.theoryUnavailable))])
+    }
+    var members: [(String, JSONValue)] = [
+      ("applies", .bool(true)), ("local", .bool(report.theory.isLocal)),
+      ("eigenvalues", .numbers(report.theory.eigenvalues)),
+      ("condition_number", .number(report.theory.conditionNumber)),
+      ("method", .string(report.method.name)),
+      ("divergence_threshold", .number(report.divergenceThreshold)),
+      ("optimal_lr", .number(report.optimalLearningRate)),
+    ]
+    if let prediction = report.prediction {
+      members += [
+        ("predicted_regime", .string(prediction.regime.rawValue)),
+        ("predicted_steps_to_tolerance", prediction.stepsToTolerance.map { .integer($0) } ?? .null),
+        ("predicted_contraction_rate", .number(prediction.contractionRate)),
+        ("explanation", .string(prediction.explanation)),
+      ]
+    }
     return .object(members)
   }
 

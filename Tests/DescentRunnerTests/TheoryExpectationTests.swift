@@ -1,0 +1,194 @@
+import DescentConfig
+import DescentCore
+import DescentRunner
+import TestSupport
+import Testing
+import YAMLNode
+
+/// Runs every instance of a suite written inline.
+private func results(_ text: String) throws -> [InstanceResult] {
+  let (suite, diagnostics) = ConfigLoader.load(text: text, file: "inline.yaml")
+  guard let suite, diagnostics.isEmpty else { throw DiagnosticList(diagnostics) }
+  return Runner.run(Runner.select([suite], filter: InstanceFilter(patterns: [])), jobs: 2)
+}
+
+/// Issue 6: theory expectations, searches and their failure messages.
+@Suite struct TheoryExpectationTests {
+  @Test func theoryPredictsEveryRegimeOfTheRotatedSweep() throws {
+    let all = try results(
+      """
+      suite: t
+      defaults: {landscape: {preset: quadratic, eigenvalues: [1, 50], angle: 30}, start: [3, -2], steps: 3000}
+      scenarios:
+        - name: sweep
+          sweep:
+            lr: {linspace: [0.001, 0.05, 25]}
+            optimizer: [sgd, {name: sgd, momentum: 0.5}]
+          expect: {regime: theory}
+        - name: thresholds
+          cases:
+            - {lr: 0.03996}
+            - {lr: 0.04004}
+            - {lr: 0.01998}
+            - {lr: 0.02002}
+            - {lr: 0.05994, optimizer: {name: sgd, momentum: 0.5}}
+            - {lr: 0.06006, optimizer: {name: sgd, momentum: 0.5}}
+          expect: {regime: theory}
+      """)
+    #expect(all.count == 56)
+    #expect(all.allSatisfy { $0.status == .passed }, "\(all.filter { $0.status != .passed }.flatMap(\.failureReasons))")
+    // Not vacuous: the sweep crosses several regimes, and the prediction is what is compared.
+    let regimes = Set(all.compactMap { $0.outcome?.classification.regime })
+    #expect(regimes.isSuperset(of: [.crawling, .monotone, .zigzag, .divergent]))
+    #expect(all.allSatisfy { $0.theory?.prediction?.regime == $0.outcome?.classification.regime })
+    let beyond = try #require(all.first { $0.instance.id == "t/thresholds[lr=0.04004]" })
+    #expect(beyond.outcome?.classification.regime == .divergent)
+    let below = try #require(all.first { $0.instance.id == "t/thresholds[lr=0.03996]" })
+    #expect(below.outcome?.classification.regime == .zigzag)
+  }
+
+  @Test func criticalLearningRateOfAParabolaIsOneOverA() throws {
+    let all = try results(
+      """
+      suite: t
+      scenarios:
+        - name: parabola
+          landscape: parabola
+          start: [1]
+          sweep: {landscape.a: [0.5, 1, 2, 5]}
+          find: {critical_lr: {between: [1.0e-4, 10]}}
+      """)
+    for (result, a) in zip(all, [0.5, 1, 2, 5]) {
+      let found = try #require(result.searches.first?.value)
+      #expect(abs(found - 1 / a) <= 1e-9 / a, "a = \(a): \(found)")
+    }
+  }
+
+  @Test func criticalLearningRateOfMomentumMatchesItsFormulas() throws {
+    let all = try results(
+      """
+      suite: t
+      scenarios:
+        - name: ravine
+          landscape: ravine
+          start: [-4, 1]
+          steps: 2000
+          sweep:
+            optimizer: [{name: sgd, momentum: 0.9}, {name: sgd, momentum: 0.9, nesterov: true}]
+          find: {critical_lr: {between: [1.0e-4, 1]}}
+      """)
+    let heavyBall = try #require(all[0].searches.first?.value)
+    let nesterov = try #require(all[1].searches.first?.value)
+    #expect(relativeError(heavyBall, 2 * 1.9 / 200) <= 1e-9)
+    #expect(relativeError(nesterov, (2 + 2 * 0.9) / ((1 + 2 * 0.9) * 200)) <= 1e-9)
+  }
+
+  @Test func bestLearningRateIsNearTwoOverTheEigenvalueSum() throws {
+    let all = try results(
+      """
+      suite: t
+      scenarios:
+        - name: q
+          landscape: {preset: quadratic, eigenvalues: [2, 200]}
+          start: [1, 1]
+          steps: 2000
+          find: {best_lr: {between: [1.0e-4, 1]}}
+          expect: {best_lr: {near: theory, rel: 0.05}}
+      """)
+    let found = try #require(all[0].searches.first?.value)
+    #expect(relativeError(found, 2.0 / 202) <= 0.05)
+    #expect(all[0].status == .passed)
+  }
+
+  @Test func failingTheoryRegimeSaysWhatTheoryPredicted() throws {
+    let all = try results(
+      "suite: t\nscenarios:\n  - {name: p, landscape: parabola, start: [1.5], steps: 400, lr: 0.8, expect: {regime: monotone}}\n"
+        + "  - {name: q, landscape: parabola, start: [1.5], steps: 400, lr: 0.8, expect: {regime: theory}}\n")
+    #expect(all[0].failureReasons == ["expected regime monotone, measured oscillating"])
+    #expect(all[1].status == .passed)
+    #expect(all[1].expectations[0].expected == "theory (oscillating: 1 − ηλ = -0.6)")
+  }
+
+  @Test func theoryDoesNotApplyToWeightDecayAwayFromTheOrigin() throws {
+    let all = try results(
+      """
+      suite: t
+      scenarios:
+        - name: shifted
+          landscape: {preset: quadratic, eigenvalues: [2, 200], center: [1, 1]}
+          start: [0, 0]
+          optimizer: {name: sgd, weight_decay: 0.1}
+          lr: 0.001
+          expect: {regime: theory}
+      """)
+    #expect(
+      all[0].failureReasons == [
+        "expected regime theory, measured theory does not apply: weight decay moves the fixed point away from x* ≠ 0; theory does not apply"
+      ])
+  }
+
+  @Test func searchesFailClearlyOnABadBracket() throws {
+    let all = try results(
+      """
+      suite: t
+      defaults: {landscape: parabola, start: [1]}
+      scenarios:
+        - {name: low, find: {critical_lr: {between: [2, 10]}}, expect: {critical_lr: theory}}
+        - {name: high, find: {critical_lr: {between: [1.0e-3, 0.5]}}, expect: {critical_lr: theory}}
+        - {name: never, steps: 5, find: {best_lr: {between: [1.0e-6, 1.0e-5]}}, expect: {best_lr: {max: 1}}}
+      """)
+    #expect(
+      all[0].failureReasons == [
+        "expected critical_lr theory (1) within 1e-6 relative, measured the search failed: the bracket's lower end lr=2 is already unstable"
+      ])
+    #expect(
+      all[1].failureReasons == [
+        "expected critical_lr theory (1) within 1e-6 relative, measured the search failed: the bracket's upper end lr=0.5 is still stable"
+      ])
+    #expect(
+      all[2].failureReasons == [
+        "expected best_lr at most 1, measured the search failed: no lr in [1e-6, 1e-5] reaches tolerance within the steps"
+      ])
+  }
+
+  @Test func contractionRateIsMeasuredAndComparedWithTheory() throws {
+    let all = try results(
+      """
+      suite: t
+      defaults: {landscape: parabola, start: [1.5], steps: 400}
+      scenarios:
+        - {name: slow, lr: 0.05, expect: {contraction_rate: theory, steps_to_tolerance: theory}}
+        - {name: one-step, lr: 0.5, expect: {contraction_rate: {max: 1}}}
+        - {name: wrong, lr: 0.05, expect: {contraction_rate: {near: 0.5, rel: 0.01}}}
+      """)
+    // A single gradient-descent mode contracts by exactly |1 − ηλ| = 0.9 per step.
+    #expect(abs((all[0].contractionRate ?? 0) - 0.9) < 1e-12)
+    #expect(all[0].status == .passed)
+    #expect(
+      all[1].failureReasons == ["expected contraction_rate at most 1, measured not measurable (the run is too short)"])
+    #expect(all[2].failureReasons == ["expected contraction_rate 0.5 within 0.01 relative, measured 0.9"])
+  }
+
+  @Test func theoryQuantitiesAreChecked() throws {
+    let all = try results(
+      """
+      suite: t
+      defaults: {landscape: ravine, start: [-4, 1]}
+      scenarios:
+        - name: ok
+          expect:
+            condition_number: {near: 100, within: 0}
+            divergence_threshold: {near: 0.01, within: 0}
+            optimal_lr: {near: 0.009900990099009901, rel: 1.0e-15}
+            hessian_eigenvalues: {near: [2, 200], within: 0}
+        - {name: wrong, expect: {hessian_eigenvalues: {near: [1, 100], within: 0.5}}}
+        - {name: saddle, landscape: {preset: quadratic, eigenvalues: [-1, 1]}, expect: {condition_number: {max: 10}}}
+      """)
+    #expect(all[0].status == .passed)
+    #expect(all[1].failureReasons == ["expected hessian_eigenvalues [1,100] ± 0.5, measured [2,200]"])
+    #expect(
+      all[2].failureReasons == [
+        "expected condition_number at most 10, measured undefined (the Hessian at x* is not positive definite)"
+      ])
+  }
+}

@@ -13,10 +13,13 @@ public enum DescentTool {
 
     commands:
       run [PATH...]        run suites (default: configs/)
-          --filter GLOB  --jobs N  --seed S  --fail-fast  --quiet  --verbose  --json FILE
+          --filter GLOB  --jobs N  --shard I/N|auto  --seed S  --fail-fast  --quiet  --verbose
+          --json FILE  --junit FILE  --markdown FILE  --summary-csv FILE  --tap
+          --dump DIR  --dump-every K
       list [PATH...]       expanded instance ids (--filter GLOB, --count)
       validate [PATH...]   check configs, run nothing
       presets              landscape presets with formulas, options and minimizers
+      merge RESULT.json... combine shard results (--json/--junit/--markdown/--summary-csv FILE, --tap)
 
     exit codes: 0 all passed, 1 an expectation failed, 2 invalid config or usage,
                 3 internal error, 5 nothing matched the filter, 130 interrupted
@@ -36,6 +39,7 @@ public enum DescentTool {
       case "list": return try ListCommand(rest).execute(console)
       case "validate": return try ValidateCommand(rest).execute(console)
       case "presets": return try PresetsCommand(rest).execute(console)
+      case "merge": return try MergeCommand(rest).execute(console)
       case "--help", "-h", "help":
         console.out(usage)
         return .success
@@ -43,7 +47,7 @@ public enum DescentTool {
         console.out("descent \(version)")
         return .success
       default:
-        let commands = ["run", "list", "validate", "presets"]
+        let commands = ["run", "list", "validate", "presets", "merge"]
         let hint = Spelling.closest(to: command, among: commands).map { " (did you mean '\($0)'?)" } ?? ""
         console.error("descent: unknown command '\(command)'\(hint)\n\n\(usage)")
         return .invalidInput

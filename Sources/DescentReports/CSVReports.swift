@@ -89,9 +89,9 @@ public struct TrajectoryCSVWriter: TrajectoryObserver {
 
 /// Where `--dump DIR` puts each instance's CSV: `DIR/<suite>/<scenario>.csv` for an instance
 /// without parameters, `DIR/<suite>/<scenario>/<parameters>.csv` otherwise, where `<parameters>`
-/// is the text between the id's brackets (`lr=0.5,start=[1]`).
+/// is the text between the id's brackets: `lr=0.5,start=[1]` is written `lr=0.5%2Cstart=%5B1%5D`.
 ///
-/// Each path component keeps letters, digits and `_ - + = , .`; every other byte of its UTF-8
+/// Each path component keeps letters, digits and `_ - + = .`; every other byte of its UTF-8
 /// (and a leading `.`) is written `%XX`, so names are safe on every file system, never hidden,
 /// never `.`/`..`, and distinct ids give distinct paths. A component longer than 180 bytes is cut
 /// to 160 and ends with `~` and the FNV-1a hash of the whole id (a `~` never appears otherwise).
@@ -119,7 +119,7 @@ public enum TrajectoryFiles {
   static func component(_ text: String, id: String) -> String {
     func isSafe(_ byte: UInt8, at offset: Int) -> Bool {
       (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || "_-+=,".utf8.contains(byte)
+        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || "_-+=".utf8.contains(byte)
         || (byte == UInt8(ascii: ".") && offset > 0)
     }
     if text.utf8.count <= maximumComponentBytes && text.utf8.enumerated().allSatisfy({ isSafe($1, at: $0) }) {

@@ -68,6 +68,11 @@ public enum Runner {
     /// Outputs delivered: positions 0 ..< delivered.
     public var delivered: Int
     public var ending: Ending
+
+    public init(delivered: Int, ending: Ending) {
+      self.delivered = delivered
+      self.ending = ending
+    }
   }
 
   /// Runs `work` for positions 0 ..< count on `jobs` threads and hands the outputs to `deliver`

@@ -16,10 +16,10 @@ public enum DescentTool {
           --filter GLOB  --jobs N  --shard I/N|auto  --seed S  --fail-fast  --quiet  --verbose
           --json FILE  --junit FILE  --markdown FILE  --summary-csv FILE  --tap
           --dump DIR  --dump-every K
+      merge RESULT.json... combine shard results (--json/--junit/--markdown/--summary-csv FILE, --tap)
       list [PATH...]       expanded instance ids (--filter GLOB, --count)
       validate [PATH...]   check configs, run nothing
       presets              landscape presets with formulas, options and minimizers
-      merge RESULT.json... combine shard results (--json/--junit/--markdown/--summary-csv FILE, --tap)
 
     exit codes: 0 all passed, 1 an expectation failed, 2 invalid config or usage,
                 3 internal error, 5 nothing matched the filter, 130 interrupted
@@ -36,10 +36,10 @@ public enum DescentTool {
     do {
       switch command {
       case "run": return try RunCommand(rest).execute(console)
+      case "merge": return try MergeCommand(rest).execute(console)
       case "list": return try ListCommand(rest).execute(console)
       case "validate": return try ValidateCommand(rest).execute(console)
       case "presets": return try PresetsCommand(rest).execute(console)
-      case "merge": return try MergeCommand(rest).execute(console)
       case "--help", "-h", "help":
         console.out(usage)
         return .success

@@ -112,25 +112,21 @@ public enum BatchRun {
     return summary
   }
 
-  /// Runs `instance` with its trajectory streamed to a temporary CSV in the dump folder.
+  /// Runs `instance`, then streams its trajectory to a temporary CSV in the dump folder (a second,
+  /// identical run: runs are pure, and the dump's observer stays out of `Runner.run`).
   static func runDumping(
     _ instance: Instance, ordinal: Int, options: DumpOptions, folders: FolderMaker, serializing: Bool
   ) -> Output {
+    let record = ResultRecord(Runner.run(instance), ordinal: ordinal, serializing: serializing)
     let relative = TrajectoryFiles.relativePath(id: instance.id, suite: instance.suite, scenario: instance.scenario)
     let path = options.folder + "/" + relative
-    let stream: AtomicFileStream
     do {
       try folders.make(String(path[..<path.lastIndex(of: "/")!]))
-      stream = try AtomicFileStream(path: path, durable: false)
-    } catch {
-      return Output(
-        record: ResultRecord(Runner.run(instance), ordinal: ordinal, serializing: serializing), dumpFailure: error)
-    }
-    var writer = TrajectoryCSVWriter(
-      stream: stream, variableNames: instance.problem.landscape.landscape.variableNames, every: options.every)
-    let result = Runner.run(instance, observer: &writer)
-    let record = ResultRecord(result, ordinal: ordinal, serializing: serializing)
-    do {
+      var writer = TrajectoryCSVWriter(
+        stream: try AtomicFileStream(path: path, durable: false),
+        variableNames: instance.problem.landscape.landscape.variableNames, every: options.every)
+      // An instance that cannot run (its record says why) leaves a dump with the header only.
+      try? Runner.trace(instance, observer: &writer)
       return Output(record: record, dump: try writer.finish())
     } catch {
       return Output(record: record, dumpFailure: error)

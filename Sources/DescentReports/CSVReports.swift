@@ -137,7 +137,7 @@ public enum TrajectoryFiles {
     var cut = String(output.prefix(truncatedComponentBytes))
     // Do not split a %XX escape.
     if let percent = cut.suffix(2).firstIndex(of: "%") { cut = String(cut[..<percent]) }
-    return cut + "~" + ReportText.hex16(StableHash.fnv1a(id))
+    return cut + "~" + JSONReport.hex(StableHash.fnv1a(id))
   }
 }
 

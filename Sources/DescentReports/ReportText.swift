@@ -97,12 +97,6 @@ public enum ReportText {
     return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
   }
 
-  /// 16 lowercase hex digits.
-  public static func hex16(_ value: UInt64) -> String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: 16 - digits.count) + digits
-  }
-
   /// `text` cut to at most `limit` characters, with "…" marking a cut.
   public static func truncated(_ text: String, to limit: Int) -> String {
     guard text.count > limit else { return text }

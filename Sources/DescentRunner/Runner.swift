@@ -7,32 +7,41 @@ import Synchronization
 /// how many threads run them or in which order.
 public enum Runner {
   /// The instances of `suites` that `filter` selects, in id order (files, scenarios, cases,
-  /// sweep combinations, as listed), materialized (for small runs and tests; `Selection`
-  /// indexes large runs lazily).
+  /// sweep combinations, as listed).
   public static func select(_ suites: [Suite], filter: InstanceFilter) -> [Instance] {
-    let selection = Selection(suites: suites, filter: filter)
-    return (0..<selection.count).map { selection.instance(at: $0).instance }
+    var selected: [Instance] = []
+    for suite in suites {
+      for scenario in suite.scenarios {
+        for index in 0..<scenario.instanceCount {
+          let instance = scenario.instance(at: index)
+          if filter.selects(id: instance.id, suite: instance.suite, scenario: instance.scenario) {
+            selected.append(instance)
+          }
+        }
+      }
+    }
+    return selected
   }
 
   /// Runs one instance and checks its expectations.
   public static func run(_ instance: Instance) -> InstanceResult {
-    var observer = NoTrajectoryObserver()
-    return run(instance, observer: &observer)
-  }
-
-  /// Runs one instance, reporting every iterate to `observer`, and checks its expectations.
-  public static func run<Observer: TrajectoryObserver>(_ instance: Instance, observer: inout Observer)
-    -> InstanceResult
-  {
     var result = InstanceResult(instance: instance, outcome: nil, error: nil, expectations: [])
     do {
-      let outcome = try Engine.run(instance.problem, observer: &observer)
+      let outcome = try Engine.run(instance.problem)
       result.outcome = outcome
       result.expectations = ExpectationChecker.check(instance.expectations, outcome: outcome, result: result)
     } catch {
       result.error = error.description
     }
     return result
+  }
+
+  /// Runs `instance`'s problem again, reporting every iterate to `observer` (trajectory dumps).
+  /// Runs are pure functions of their problem, so this is the trajectory `run(_:)` saw.
+  public static func trace<Observer: TrajectoryObserver>(_ instance: Instance, observer: inout Observer)
+    throws(EngineError)
+  {
+    _ = try Engine.run(instance.problem, observer: &observer)
   }
 
   /// Runs `instances` on `jobs` worker threads; results come back in input order.

@@ -116,7 +116,7 @@ import Testing
     let path = TrajectoryFiles.relativePath(id: long, suite: "s", scenario: "a")
     let name = path.split(separator: "/").last!
     #expect(name.utf8.count == 160 + 1 + 16 + 4)
-    #expect(name.hasSuffix("~" + ReportText.hex16(StableHash.fnv1a(long)) + ".csv"))
+    #expect(name.hasSuffix("~" + JSONReport.hex(StableHash.fnv1a(long)) + ".csv"))
   }
 
   /// Gradient descent on f = x² with η = 1/4 halves x each step: x_k = 1.5 · 2⁻ᵏ, f = x², |f'| = 2|x|.

@@ -66,6 +66,8 @@ public enum BatchRun {
   /// One finished instance on its way from a worker to the reports.
   struct Output: RunOutput {
     var record: ResultRecord
+    /// Each report's rendering of the record (`ReportSet.renderers`), made on the worker.
+    var rendered: [String?] = []
     /// The instance's trajectory CSV, complete and closed, to be put in place on delivery.
     var dump: PendingRename?
     var dumpFailure: AtomicFile.WriteError?
@@ -83,7 +85,7 @@ public enum BatchRun {
     let clock = DispatchTime.now()
     let folders = FolderMaker()
     let dump = options.dump
-    let serializing = reports.needsJSONText
+    let renderers = reports.renderers
     let summary: Runner.ExecutionSummary
     do {
       summary = try Runner.execute(
@@ -91,16 +93,18 @@ public enum BatchRun {
         progress: progress
       ) { position in
         let (ordinal, instance) = selection.instance(at: position)
-        guard let dump else {
-          return Output(record: ResultRecord(Runner.run(instance), ordinal: ordinal, serializing: serializing))
-        }
-        return runDumping(instance, ordinal: ordinal, options: dump, folders: folders, serializing: serializing)
+        var output =
+          dump.map { runDumping(instance, ordinal: ordinal, options: $0, folders: folders) }
+          ?? Output(record: ResultRecord(Runner.run(instance), ordinal: ordinal))
+        output.rendered = renderers.map { $0?(output.record) }
+        output.record = output.record.droppingJSON()
+        return output
       } discard: { output in
         output.dump?.discard()
       } deliver: { output in
         if let failure = output.dumpFailure { throw failure }
         try output.dump?.commit()
-        try reports.write(output.record)
+        try reports.write(output.record, rendered: output.rendered)
       }
     } catch {
       reports.abandon()
@@ -115,9 +119,9 @@ public enum BatchRun {
   /// Runs `instance`, then streams its trajectory to a temporary CSV in the dump folder (a second,
   /// identical run: runs are pure, and the dump's observer stays out of `Runner.run`).
   static func runDumping(
-    _ instance: Instance, ordinal: Int, options: DumpOptions, folders: FolderMaker, serializing: Bool
+    _ instance: Instance, ordinal: Int, options: DumpOptions, folders: FolderMaker
   ) -> Output {
-    let record = ResultRecord(Runner.run(instance), ordinal: ordinal, serializing: serializing)
+    let record = ResultRecord(Runner.run(instance), ordinal: ordinal)
     let relative = TrajectoryFiles.relativePath(id: instance.id, suite: instance.suite, scenario: instance.scenario)
     let path = options.folder + "/" + relative
     do {

@@ -175,8 +175,10 @@ public final class SummaryCSVWriter: ReportWriter {
     try stream.write(Self.header + "\n")
   }
 
-  public func write(_ record: ResultRecord) throws {
-    try stream.write(Self.row(record))
+  public var renderer: RecordRenderer? { { Self.row($0) } }
+
+  public func write(_ record: ResultRecord, rendered: String?) throws {
+    try stream.write(rendered ?? Self.row(record))
   }
 
   public func finish(_ ending: RunEnding) throws { try stream.commit() }

@@ -24,8 +24,10 @@ public final class JSONReportWriter: ReportWriter {
     try stream.write(text)
   }
 
-  public func write(_ record: ResultRecord) throws {
-    try stream.write((wroteRecord ? ",\n    " : "\n    ") + (record.jsonText ?? record.json.serialized()))
+  public var renderer: RecordRenderer? { { $0.json.serialized() } }
+
+  public func write(_ record: ResultRecord, rendered: String?) throws {
+    try stream.write((wroteRecord ? ",\n    " : "\n    ") + (rendered ?? record.json.serialized()))
     wroteRecord = true
   }
 

@@ -49,12 +49,14 @@ public final class JUnitReportWriter: ReportWriter {
     for (index, suite) in header.suites.enumerated() { suiteIndex[suite.name] = index }
   }
 
-  public func write(_ record: ResultRecord) throws {
+  public var renderer: RecordRenderer? { { Self.testcase($0) } }
+
+  public func write(_ record: ResultRecord, rendered: String?) throws {
     guard let index = suiteIndex[record.suite] else {
       throw ReportInputError("instance \(record.id) belongs to suite '\(record.suite)', which the run does not list")
     }
     let start = spool.size
-    try spool.write(Self.testcase(record))
+    try spool.write(rendered ?? Self.testcase(record))
     var state = suites[index]
     state.tests += 1
     switch record.status {

@@ -32,9 +32,14 @@ public final class MarkdownReportWriter: ReportWriter {
     self.header = header
   }
 
-  public func write(_ record: ResultRecord) throws {
+  public func write(_ record: ResultRecord, rendered: String?) throws {
     counts[record.suite, default: ResultSummary()].add(record.status)
     guard record.status != .passed else { return }
+    // Once one failure did not fit, the rest are only counted (they stay in id order).
+    guard omittedFailures == 0 else {
+      omittedFailures += 1
+      return
+    }
     let block = Self.failureBlock(record)
     // Room is kept for the heading, the table and the closing note (budgeted in `finish`).
     if omittedFailures == 0 && failureBytes + block.utf8.count <= byteLimit / 2 {

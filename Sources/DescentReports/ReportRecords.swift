@@ -102,10 +102,8 @@ public struct ResultRecord: Sendable {
     public var column: Int
   }
 
-  public let json: JSONValue
-  /// `json`, serialized (compact, deterministic) when the record was made for a JSON report
-  /// (serializing is the costliest part of a record, so workers do it only when needed).
-  public let jsonText: String?
+  /// The instance's record in the results document (`.null` once dropped: `droppingJSON()`).
+  public private(set) var json: JSONValue
   /// Position in the whole run's id order (0-based), the same in every shard.
   public let ordinal: Int
   public let id: String
@@ -134,23 +132,30 @@ public struct ResultRecord: Sendable {
   /// Why the instance could not run.
   public let error: String?
 
+  /// The record without its JSON tree: once a worker has rendered what needs the tree, the record
+  /// travels light, and the tree is freed on the worker rather than on the delivering thread.
+  public func droppingJSON() -> ResultRecord {
+    var copy = self
+    copy.json = .null
+    return copy
+  }
+
   /// The reasons it did not pass: the error, or one per failed expectation.
   public var reasons: [String] { error.map { [$0] } ?? failures.map(\.reason) }
 
   /// The record of a live result.
-  public init(_ result: InstanceResult, ordinal: Int, serializing: Bool = true) {
+  public init(_ result: InstanceResult, ordinal: Int) {
     do {
-      try self.init(json: JSONReport.record(result, ordinal: ordinal), serializing: serializing)
+      try self.init(json: JSONReport.record(result, ordinal: ordinal))
     } catch {
       preconditionFailure("descent's own instance record does not read back: \(error)")
     }
   }
 
   /// Reads a record of a results document.
-  public init(json: JSONValue, serializing: Bool = true) throws(ReportInputError) {
+  public init(json: JSONValue) throws(ReportInputError) {
     let fields = RecordFields(json, what: "an instance record")
     self.json = json
-    jsonText = serializing ? json.serialized() : nil
     ordinal = try fields.integer("index")
     id = try fields.string("id")
     suite = try fields.string("suite")

@@ -30,15 +30,27 @@ public struct RunEnding: Sendable {
   }
 }
 
+/// Renders a record's part of a report. Pure, so workers can call it in parallel and leave the
+/// delivering thread only the writing.
+public typealias RecordRenderer = @Sendable (ResultRecord) -> String
+
 /// A report that receives a run's records in id order and is put in place at the end.
 ///
 /// `begin` comes first, then `write` for each record, then either `finish` (the report is
 /// complete: written out, or committed atomically) or `abandon` (nothing is left behind).
 public protocol ReportWriter: AnyObject {
+  /// The writer's per-record text, if it has one: `write` then gets `renderer(record)`, computed
+  /// wherever the record was made.
+  var renderer: RecordRenderer? { get }
   func begin(_ header: RunHeader) throws
-  func write(_ record: ResultRecord) throws
+  /// Appends `record`; `rendered` is `renderer(record)` when the writer has a renderer.
+  func write(_ record: ResultRecord, rendered: String?) throws
   func finish(_ ending: RunEnding) throws
   func abandon()
+}
+
+extension ReportWriter {
+  public var renderer: RecordRenderer? { nil }
 }
 
 /// Hands every record to a set of report writers and keeps the run's counts.
@@ -57,13 +69,16 @@ public final class ReportSet {
     }
   }
 
-  /// Whether records need their JSON text (a JSON report is among the writers).
-  public var needsJSONText: Bool { writers.contains { $0 is JSONReportWriter } }
+  /// Each writer's renderer (nil for writers without one), in writer order.
+  public var renderers: [RecordRenderer?] { writers.map(\.renderer) }
 
-  /// Passes `record` to every writer.
-  public func write(_ record: ResultRecord) throws {
+  /// Passes `record` to every writer, with each writer's rendering: from `rendered` (made by
+  /// `renderers` elsewhere, e.g. on a worker thread) or made here.
+  public func write(_ record: ResultRecord, rendered: [String?]? = nil) throws {
     summary.add(record.status)
-    for writer in writers { try writer.write(record) }
+    for (index, writer) in writers.enumerated() {
+      try writer.write(record, rendered: rendered.map { $0[index] } ?? writer.renderer?(record))
+    }
   }
 
   /// Finishes every writer in order — files, then streams, the console last — even when one

@@ -17,7 +17,7 @@ public final class TAPWriter: ReportWriter {
     terminal.write("TAP version 14", to: stream)
   }
 
-  public func write(_ record: ResultRecord) throws {
+  public func write(_ record: ResultRecord, rendered: String?) throws {
     number += 1
     let description = ReportText.tapDescription(record.id)
     guard record.status != .passed else {
@@ -70,7 +70,7 @@ public final class GitHubAnnotationWriter: ReportWriter {
 
   public func begin(_ header: RunHeader) throws {}
 
-  public func write(_ record: ResultRecord) throws {
+  public func write(_ record: ResultRecord, rendered: String?) throws {
     guard record.status != .passed else { return }
     guard annotated < Self.maximumAnnotations else {
       skipped += 1
@@ -115,7 +115,7 @@ public final class ConsoleWriter: ReportWriter {
 
   public func begin(_ header: RunHeader) throws {}
 
-  public func write(_ record: ResultRecord) throws {
+  public func write(_ record: ResultRecord, rendered: String?) throws {
     if let line = ConsoleReport.failureLine(record) {
       let word = record.status == .error ? "ERROR" : "FAIL"
       terminal.write(terminal.colored(word, .red, on: stream) + line.dropFirst(word.count), to: stream)

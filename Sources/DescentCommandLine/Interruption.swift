@@ -6,13 +6,14 @@ import Synchronization
 
 /// SIGINT (Ctrl-C) and SIGTERM during a run: the first stops launching instances — the run
 /// finishes those in flight and writes its reports marked interrupted (exit 130); a second
-/// deletes every temporary file and exits 130 at once.
+/// deletes every temporary file and exits 130 at once. With `immediate` (merge, which has no
+/// work in flight worth finishing) the first signal does that.
 final class Interruption: Sendable {
   let cancellation = Cancellation()
   private let signals: Mutex<[any DispatchSourceSignal]>
 
   /// Starts handling SIGINT and SIGTERM; `terminal` gets the notice.
-  init(terminal: Terminal) {
+  init(terminal: Terminal, immediate: Bool = false) {
     let received = SignalCount()
     // A queue of its own: the global queues' threads may all be busy running instances.
     let queue = DispatchQueue(label: "descent.signals")
@@ -21,7 +22,7 @@ final class Interruption: Sendable {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
       source.setEventHandler { [cancellation, received] in
-        if received.increment() == 1 {
+        if received.increment() == 1 && !immediate {
           cancellation.cancel()
           terminal.write(
             "descent: interrupted; finishing the instances in flight (interrupt again to stop at once)", to: .error)

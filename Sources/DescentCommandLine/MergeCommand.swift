@@ -31,6 +31,8 @@ struct MergeCommand {
       return .invalidInput
     }
     let terminal = Terminal(environment: environment)
+    let interruption = Interruption(terminal: terminal, immediate: true)
+    defer { interruption.uninstall() }
     let reports: ReportSet
     do {
       let writers =

@@ -207,19 +207,11 @@ public final class JSONReader {
   }
 
   private func readNumber() throws(SyntaxError) -> JSONValue {
+    // Take every byte a number can hold, then check the JSON grammar on the whole token.
     var text = ""
     var isInteger = true
-    while let byte = peek() {
-      switch byte {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"): break
-      case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): isInteger = false
-      default: break
-      }
-      guard
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
-          || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e")
-          || byte == UInt8(ascii: "E")
-      else { break }
+    while let byte = peek(), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || "+-.eE".utf8.contains(byte) {
+      if "+.eE".utf8.contains(byte) { isInteger = false }
       text.unicodeScalars.append(Unicode.Scalar(byte))
       advance()
     }

@@ -34,9 +34,13 @@ public final class Terminal: Sendable {
   private let colorAllowed: Bool
 
   /// A terminal on the process's stdout and stderr.
-  public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-    outputIsTerminal = isatty(1) == 1
-    errorIsTerminal = isatty(2) == 1
+  public convenience init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    self.init(environment: environment, outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1)
+  }
+
+  init(environment: [String: String], outputIsTerminal: Bool, errorIsTerminal: Bool) {
+    self.outputIsTerminal = outputIsTerminal
+    self.errorIsTerminal = errorIsTerminal
     let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
     colorAllowed = !noColor && environment["TERM"] != "dumb"
   }

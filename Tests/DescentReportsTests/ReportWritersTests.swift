@@ -166,6 +166,19 @@ func contents(_ path: String) throws -> String { try String(contentsOfFile: path
 }
 
 @Suite struct ProgressTests {
+  @Test func colorOnlyOnATerminalWithoutNoColorOrDumbTerm() {
+    func colored(_ environment: [String: String], terminal: Bool) -> String {
+      Terminal(environment: environment, outputIsTerminal: terminal, errorIsTerminal: terminal)
+        .colored("FAIL", .red, on: .output)
+    }
+    #expect(colored(["TERM": "xterm"], terminal: true) == "\u{1B}[31mFAIL\u{1B}[0m")
+    #expect(colored(["TERM": "xterm"], terminal: false) == "FAIL")
+    #expect(colored(["TERM": "xterm", "NO_COLOR": "1"], terminal: true) == "FAIL")
+    #expect(
+      colored(["TERM": "xterm", "NO_COLOR": ""], terminal: true) == "\u{1B}[31mFAIL\u{1B}[0m", "empty means unset")
+    #expect(colored(["TERM": "dumb"], terminal: true) == "FAIL")
+  }
+
   @Test func progressLineShowsCountsRateEtaAndFailures() {
     #expect(
       ProgressDisplay.line(done: 4_200, total: 10_000, failures: 3, elapsedSeconds: 2)

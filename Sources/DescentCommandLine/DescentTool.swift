@@ -13,7 +13,10 @@ public enum DescentTool {
 
     commands:
       run [PATH...]        run suites (default: configs/)
-          --filter GLOB  --jobs N  --seed S  --fail-fast  --quiet  --verbose  --json FILE
+          --filter GLOB  --jobs N  --shard I/N|auto  --seed S  --fail-fast  --quiet  --verbose
+          --json FILE  --junit FILE  --markdown FILE  --summary-csv FILE  --tap
+          --dump DIR  --dump-every K
+      merge RESULT.json... combine shard results (--json/--junit/--markdown/--summary-csv FILE, --tap)
       list [PATH...]       expanded instance ids (--filter GLOB, --count)
       validate [PATH...]   check configs, run nothing
       presets              landscape presets with formulas, options and minimizers
@@ -35,6 +38,7 @@ public enum DescentTool {
     do {
       switch command {
       case "run": return try RunCommand(rest).execute(console)
+      case "merge": return try MergeCommand(rest).execute(console)
       case "list": return try ListCommand(rest).execute(console)
       case "validate": return try ValidateCommand(rest).execute(console)
       case "presets": return try PresetsCommand(rest).execute(console)
@@ -46,7 +50,7 @@ public enum DescentTool {
         console.out("descent \(version)")
         return .success
       default:
-        let commands = ["run", "list", "validate", "presets", "theory"]
+        let commands = ["run", "list", "validate", "presets", "theory", "merge"]
         let hint = Spelling.closest(to: command, among: commands).map { " (did you mean '\($0)'?)" } ?? ""
         console.error("descent: unknown command '\(command)'\(hint)\n\n\(usage)")
         return .invalidInput

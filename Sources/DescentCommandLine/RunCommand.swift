@@ -13,11 +13,16 @@ struct RunCommand {
   let failFast: Bool
   let quiet: Bool
   let verbose: Bool
-  let jsonPath: String?
+  let outputs: ReportOutputs
+  /// `--shard I/N`, or nil with `--shard auto` (read from the environment) or without `--shard`.
+  let shard: Shard?
+  let autoShard: Bool
+  let dump: BatchRun.DumpOptions?
 
   init(_ arguments: [String]) throws(UsageError) {
     let scanner = try ArgumentScanner(
-      arguments, switches: ["--fail-fast", "--quiet", "--verbose"], options: ["--filter", "--jobs", "--seed", "--json"])
+      arguments, switches: Set(["--fail-fast", "--quiet", "--verbose"] + ReportOutputs.switches),
+      options: Set(["--filter", "--jobs", "--seed", "--shard", "--dump", "--dump-every"] + ReportOutputs.options))
     paths = scanner.positional
     filter = InstanceFilter(patterns: scanner.all("--filter"))
     jobs = try scanner.integer("--jobs", in: 1...4096) ?? ProcessInfo.processInfo.activeProcessorCount
@@ -31,38 +36,157 @@ struct RunCommand {
     quiet = scanner.isSet("--quiet")
     verbose = scanner.isSet("--verbose")
     if quiet && verbose { throw UsageError("--quiet and --verbose cannot be combined") }
-    jsonPath = scanner.value("--json")
-    for path in [jsonPath].compactMap({ $0 }) { try OutputPaths.checkWritable(path) }
+    outputs = try ReportOutputs(scanner)
+    if let text = scanner.value("--shard"), text != "auto" {
+      do throws(Shard.Problem) {
+        shard = try Shard.parse(text)
+      } catch {
+        throw UsageError(error.message)
+      }
+    } else {
+      shard = nil
+    }
+    autoShard = scanner.value("--shard") == "auto"
+    let every = try scanner.integer("--dump-every", in: 1...Int.max)
+    if let folder = scanner.value("--dump") {
+      try OutputPaths.checkFolder(folder)
+      dump = BatchRun.DumpOptions(folder: folder, every: every ?? 1)
+    } else {
+      if every != nil { throw UsageError("--dump-every needs --dump DIR") }
+      dump = nil
+    }
   }
 
   func execute(_ console: Console) -> ExitCode {
+    let environment = ProcessInfo.processInfo.environment
+    var shard = shard
+    var shardSource: String?
+    if autoShard {
+      do {
+        let detection = try Shard.detect(environment: environment)
+        shard = detection.shard
+        shardSource = detection.source
+      } catch {
+        console.error("descent: --shard auto: \(error)")
+        return .invalidInput
+      }
+    }
+    let terminal = Terminal(environment: environment)
+    let interruption = Interruption(terminal: terminal)
+    defer { interruption.uninstall() }
+
     guard let loaded = DescentTool.loadConfigs(paths, seed: seed, console: console) else { return .invalidInput }
-    let instances = Runner.select(loaded.suites, filter: filter)
-    guard !instances.isEmpty else {
+    var selection = Selection(suites: loaded.suites, filter: filter)
+    guard selection.count > 0 else {
       console.error("descent: no instance matches the filter \(filter.patterns.joined(separator: " "))")
       return .nothingMatched
     }
-    let started = Date()
-    let results = Runner.run(instances, jobs: jobs, failFast: failFast)
-    let duration = Date().timeIntervalSince(started)
-    let summary = ResultSummary(results)
-    if verbose {
-      for result in results where result.status == .passed {
-        console.out("PASS \(result.instance.id) (\(result.outcome.map { $0.classification.regime.rawValue } ?? ""))")
+    if let shard {
+      selection = selection.sharded(shard)
+      if !quiet {
+        terminal.write(
+          "descent: shard \(shard) (\(shardSource ?? "--shard")): \(selection.count) of \(selection.totalCount) instances",
+          to: .error)
       }
     }
-    for line in ConsoleReport.failureLines(results) { console.out(line) }
-    console.out(ConsoleReport.summaryLine(summary))
-
-    let context = RunContext(
-      suites: loaded.suites, jobs: jobs, durationSeconds: duration, descentVersion: DescentTool.version)
+    if let dump {
+      do throws(UsageError) {
+        try OutputPaths.makeFolder(dump.folder)
+      } catch {
+        console.error("descent: \(error)")
+        return .invalidInput
+      }
+    }
+    var writers: [any ReportWriter] = []
     do {
-      if let jsonPath { try AtomicFile.write(JSONReport.document(results, context: context), to: jsonPath) }
+      writers = try outputs.fileWriters()
+      if let dump {
+        writers.append(try SummaryCSVWriter(path: dump.folder + "/" + TrajectoryFiles.summaryName))
+      }
+    } catch {
+      for writer in writers { writer.abandon() }
+      console.error("descent: \(error)")
+      return .internalError
+    }
+    writers += outputs.streamWriters(terminal: terminal, environment: environment, verbose: verbose)
+    let reports: ReportSet
+    do {
+      reports = try ReportSet(header: RunHeader(selection, filter: filter), writers: writers)
     } catch {
       console.error("descent: \(error)")
       return .internalError
     }
-    return summary.unsuccessful == 0 ? .success : .failures
+
+    let progress = RunProgress(total: selection.count)
+    let display = !quiet && terminal.errorIsTerminal ? ProgressDisplay(terminal: terminal, progress: progress) : nil
+    let ending: Runner.ExecutionSummary
+    do {
+      ending = try BatchRun.run(
+        selection, reports: reports,
+        options: BatchRun.Options(jobs: jobs, failFast: failFast, dump: dump),
+        facts: BatchRun.Facts(
+          descentVersion: DescentTool.version, jobs: jobs, shard: shard, shardSource: shardSource),
+        cancellation: interruption.cancellation, progress: progress)
+    } catch {
+      display?.stop()
+      terminal.flush()
+      console.error("descent: \(error)")
+      return .internalError
+    }
+    display?.stop()
+    if ending.ending == .interrupted { return .interrupted }
+    return reports.summary.unsuccessful == 0 ? .success : .failures
+  }
+}
+
+/// The report flags shared by `run` and `merge`, and the writers they ask for.
+struct ReportOutputs {
+  static let switches = ["--tap"]
+  static let options = ["--json", "--junit", "--markdown", "--summary-csv"]
+
+  let jsonPath: String?
+  let junitPath: String?
+  let markdownPath: String?
+  let summaryCSVPath: String?
+  let tap: Bool
+
+  init(_ scanner: ArgumentScanner) throws(UsageError) {
+    jsonPath = scanner.value("--json")
+    junitPath = scanner.value("--junit")
+    markdownPath = scanner.value("--markdown")
+    summaryCSVPath = scanner.value("--summary-csv")
+    tap = scanner.isSet("--tap")
+    for path in [jsonPath, junitPath, markdownPath, summaryCSVPath].compactMap({ $0 }) {
+      try OutputPaths.checkWritable(path)
+    }
+  }
+
+  /// The report files asked for; if one cannot be created, those already created are abandoned.
+  func fileWriters() throws -> [any ReportWriter] {
+    var writers: [any ReportWriter] = []
+    do {
+      if let jsonPath { writers.append(try JSONReportWriter(path: jsonPath)) }
+      if let junitPath { writers.append(try JUnitReportWriter(path: junitPath)) }
+      if let markdownPath { writers.append(try MarkdownReportWriter(path: markdownPath)) }
+      if let summaryCSVPath { writers.append(try SummaryCSVWriter(path: summaryCSVPath)) }
+    } catch {
+      for writer in writers { writer.abandon() }
+      throw error
+    }
+    return writers
+  }
+
+  /// TAP (stdout), GitHub annotations (with `GITHUB_ACTIONS=true`) and the console report, last.
+  /// With `--tap`, stdout carries only TAP: the console report and annotations go to stderr.
+  func streamWriters(terminal: Terminal, environment: [String: String], verbose: Bool) -> [any ReportWriter] {
+    let messages: Terminal.Stream = tap ? .error : .output
+    var writers: [any ReportWriter] = []
+    if tap { writers.append(TAPWriter(terminal: terminal)) }
+    if environment["GITHUB_ACTIONS"] == "true" {
+      writers.append(GitHubAnnotationWriter(terminal: terminal, stream: messages))
+    }
+    writers.append(ConsoleWriter(terminal: terminal, stream: messages, verbose: verbose))
+    return writers
   }
 }
 
@@ -76,6 +200,29 @@ enum OutputPaths {
     }
     guard FileManager.default.isWritableFile(atPath: folder) else {
       throw UsageError("cannot write \(path): folder \(folder) is not writable")
+    }
+  }
+
+  /// A dump folder that exists must be a folder (a missing one is made once the configs are valid).
+  static func checkFolder(_ path: String) throws(UsageError) {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+      throw UsageError("--dump \(path): not a folder")
+    }
+  }
+
+  /// Creates the dump folder (with its parents) if missing; it must end up a writable folder.
+  static func makeFolder(_ path: String) throws(UsageError) {
+    var isDirectory: ObjCBool = false
+    if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+      do {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+      } catch {
+        throw UsageError("--dump \(path): cannot create the folder: \(error.localizedDescription)")
+      }
+    }
+    guard FileManager.default.isWritableFile(atPath: path) else {
+      throw UsageError("--dump \(path): folder is not writable")
     }
   }
 }

@@ -11,15 +11,22 @@ public enum NumberText {
       return value < 0 ? "-inf" : "inf"
     }
     var text = value.description
-    if let exponentIndex = text.firstIndex(of: "e") {
-      var mantissa = String(text[..<exponentIndex])
-      var exponent = String(text[text.index(after: exponentIndex)...])
-      if mantissa.hasSuffix(".0") { mantissa.removeLast(2) }
-      let negative = exponent.hasPrefix("-")
-      exponent = String(exponent.drop { $0 == "+" || $0 == "-" }.drop { $0 == "0" })
-      text = mantissa + "e" + (negative ? "-" : "") + (exponent.isEmpty ? "0" : exponent)
-    } else if text.hasSuffix(".0") {
-      text.removeLast(2)
+    // The text is ASCII: work on its UTF-8 bytes (Character-level searches cost more than the
+    // digits themselves, and reports format millions of numbers).
+    let utf8 = text.utf8
+    if let exponentIndex = utf8.firstIndex(of: UInt8(ascii: "e")) {
+      var mantissa = utf8[..<exponentIndex]
+      if mantissa.count >= 2 && mantissa.suffix(2).elementsEqual(".0".utf8) { mantissa = mantissa.dropLast(2) }
+      var exponent = utf8[utf8.index(after: exponentIndex)...]
+      let negative = exponent.first == UInt8(ascii: "-")
+      exponent = exponent.drop { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }.drop { $0 == UInt8(ascii: "0") }
+      var bytes = Array(mantissa)
+      bytes.append(UInt8(ascii: "e"))
+      if negative { bytes.append(UInt8(ascii: "-")) }
+      if exponent.isEmpty { bytes.append(UInt8(ascii: "0")) } else { bytes += exponent }
+      text = String(decoding: bytes, as: UTF8.self)
+    } else if utf8.count >= 2 && utf8.suffix(2).elementsEqual(".0".utf8) {
+      text = String(decoding: utf8.dropLast(2), as: UTF8.self)
     }
     return text
   }

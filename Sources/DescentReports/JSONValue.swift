@@ -57,6 +57,12 @@ public indirect enum JSONValue: Sendable, Hashable {
   /// A JSON string literal, escaping quotes, backslashes and control characters.
   static func writeString(_ value: String, to output: inout String) {
     output += "\""
+    // Most strings need no escape: append them whole.
+    if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+      output += value
+      output += "\""
+      return
+    }
     for scalar in value.unicodeScalars {
       switch scalar {
       case "\"": output += "\\\""
@@ -71,5 +77,57 @@ public indirect enum JSONValue: Sendable, Hashable {
       }
     }
     output += "\""
+  }
+}
+
+extension JSONValue {
+  /// The member `key` of an object (nil when absent or not an object).
+  /// - Complexity: O(members); records are small.
+  public subscript(key: String) -> JSONValue? {
+    guard case .object(let members) = self else { return nil }
+    return members.first { $0.0 == key }?.1
+  }
+
+  public var stringValue: String? {
+    if case .string(let value) = self { return value }
+    return nil
+  }
+
+  /// An integer, or a number that is a whole value within Int's range.
+  public var integerValue: Int? {
+    switch self {
+    case .integer(let value): return value
+    case .number(let value): return Int(exactly: value)
+    default: return nil
+    }
+  }
+
+  /// A number or an integer as a Double.
+  public var doubleValue: Double? {
+    switch self {
+    case .number(let value): return value
+    case .integer(let value): return Double(value)
+    default: return nil
+    }
+  }
+
+  public var boolValue: Bool? {
+    if case .bool(let value) = self { return value }
+    return nil
+  }
+
+  public var arrayValue: [JSONValue]? {
+    if case .array(let items) = self { return items }
+    return nil
+  }
+
+  public var objectValue: [(String, JSONValue)]? {
+    if case .object(let members) = self { return members }
+    return nil
+  }
+
+  public var isNull: Bool {
+    if case .null = self { return true }
+    return false
   }
 }

@@ -2,64 +2,22 @@ import DescentConfig
 import DescentCore
 import DescentRunner
 
-/// Facts about a whole run that are not per-instance results (kept apart so that per-instance
-/// records are byte-identical whatever the thread count or timing).
-public struct RunContext: Sendable {
-  public var suites: [Suite]
-  public var jobs: Int
-  public var durationSeconds: Double
-  public var descentVersion: String
-
-  public init(suites: [Suite], jobs: Int, durationSeconds: Double, descentVersion: String) {
-    self.suites = suites
-    self.jobs = jobs
-    self.durationSeconds = durationSeconds
-    self.descentVersion = descentVersion
-  }
-}
-
 /// The JSON form of results (`--json`), schema "descent-results" version 1 (docs/results.md).
 public enum JSONReport {
   public static let schemaName = "descent-results"
   public static let schemaVersion = 1
 
-  /// The whole document: one instance record per line inside `instances`, so files diff well.
-  public static func document(_ results: [InstanceResult], context: RunContext) -> String {
-    let summary = ResultSummary(results)
-    var output = "{\n"
-    output += "  \"schema\": \"\(schemaName)\",\n"
-    output += "  \"version\": \(schemaVersion),\n"
-    output += "  \"summary\": " + summaryRecord(summary).serialized() + ",\n"
-    output += "  \"suites\": [\n"
-    output += context.suites.map { "    " + suiteRecord($0).serialized() }.joined(separator: ",\n")
-    output += "\n  ],\n"
-    output += "  \"instances\": [\n"
-    output += results.map { "    " + instanceRecord($0).serialized() }.joined(separator: ",\n")
-    output += results.isEmpty ? "  ],\n" : "\n  ],\n"
-    output += "  \"run\": " + runRecord(context).serialized() + "\n"
-    output += "}\n"
-    return output
+  /// The record of one instance with its ordinal: `index` first, then `instanceRecord`.
+  public static func record(_ result: InstanceResult, ordinal: Int) -> JSONValue {
+    .object([("index", .integer(ordinal))] + (instanceRecord(result).objectValue ?? []))
   }
 
-  static func summaryRecord(_ summary: ResultSummary) -> JSONValue {
+  /// The document's `summary`: counts of the instances in it, and how the run ended.
+  static func summaryRecord(_ ending: RunEnding) -> JSONValue {
     .object([
-      ("total", .integer(summary.total)), ("passed", .integer(summary.passed)),
-      ("failed", .integer(summary.failed)), ("errors", .integer(summary.errors)),
-    ])
-  }
-
-  static func suiteRecord(_ suite: Suite) -> JSONValue {
-    .object([
-      ("name", .string(suite.name)), ("description", .string(suite.description)), ("file", .string(suite.file)),
-      ("seed", .string(String(suite.seed))), ("config_hash", .string(hex(suite.contentHash))),
-      ("instances", .integer(suite.instanceCount)),
-    ])
-  }
-
-  static func runRecord(_ context: RunContext) -> JSONValue {
-    .object([
-      ("descent_version", .string(context.descentVersion)), ("jobs", .integer(context.jobs)),
-      ("duration_seconds", .number((context.durationSeconds * 1000).rounded() / 1000)),
+      ("total", .integer(ending.summary.total)), ("passed", .integer(ending.summary.passed)),
+      ("failed", .integer(ending.summary.failed)), ("errors", .integer(ending.summary.errors)),
+      ("expected", .integer(ending.expected)), ("ended", .string(ending.reason.rawValue)),
     ])
   }
 
@@ -176,15 +134,18 @@ public enum JSONReport {
 
 /// The console report: one line per unsuccessful instance, then `N passed, N failed`.
 public enum ConsoleReport {
-  /// `FAIL id: reason; reason` (or `ERROR id: reason`) for each unsuccessful instance, in order.
-  public static func failureLines(_ results: [InstanceResult]) -> [String] {
-    results.compactMap { result in
-      switch result.status {
-      case .passed: nil
-      case .failed: "FAIL \(result.instance.id): " + result.failureReasons.joined(separator: "; ")
-      case .error: "ERROR \(result.instance.id): " + result.failureReasons.joined(separator: "; ")
-      }
+  /// `FAIL id: reason; reason` (or `ERROR id: reason`); nil for a passed instance.
+  public static func failureLine(_ record: ResultRecord) -> String? {
+    switch record.status {
+    case .passed: nil
+    case .failed: "FAIL \(record.id): " + record.reasons.joined(separator: "; ")
+    case .error: "ERROR \(record.id): " + record.reasons.joined(separator: "; ")
     }
+  }
+
+  /// `PASS id (regime)`, for `--verbose`.
+  public static func passLine(_ record: ResultRecord) -> String {
+    "PASS \(record.id) (\(record.regime ?? ""))"
   }
 
   /// `N passed, N failed` — errors count as failed.

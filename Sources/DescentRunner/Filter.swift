@@ -21,6 +21,26 @@ public struct InstanceFilter: Sendable {
     }
   }
 
+  /// Whether every instance of `suite/scenario` is selected: no patterns, or one that matches
+  /// the scenario path or the suite name.
+  public func selectsAll(suite: String, scenario: String) -> Bool {
+    guard !patterns.isEmpty else { return true }
+    let scenarioPath = "\(suite)/\(scenario)"
+    return patterns.contains { Self.matches($0, scenarioPath) || Self.matches($0, suite) }
+  }
+
+  /// Whether some pattern could match an instance id (one that does not is a suite or
+  /// scenario pattern, already answered by `selectsAll`). Ids contain `[`, so only a pattern
+  /// with `[` or a wildcard can match one that `selectsAll` did not.
+  public var mayMatchIDs: Bool {
+    patterns.contains { $0.contains("[") || $0.contains("*") || $0.contains("?") }
+  }
+
+  /// Whether some pattern matches the whole instance id.
+  public func selects(id: String) -> Bool {
+    patterns.contains { Self.matches($0, id) }
+  }
+
   /// Whether `text` matches the glob `pattern` entirely.
   /// - Complexity: O(m·n) worst case (single-star backtracking).
   public static func matches(_ pattern: String, _ text: String) -> Bool {

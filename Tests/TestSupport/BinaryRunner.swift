@@ -26,36 +26,94 @@ public enum DescentBinary {
     fatalError("the descent executable was not found; run `swift build` first")
   }()
 
+  /// Variables that change what descent prints or runs (CI detection, sharding): removed from
+  /// the environment of every run unless a test sets them, so tests pass the same under CI.
+  public static let ciVariables = [
+    "GITHUB_ACTIONS", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX",
+    "SLURM_ARRAY_TASK_STEP", "CI_NODE_INDEX", "CI_NODE_TOTAL", "JOB_COMPLETION_INDEX", "DESCENT_SHARD_TOTAL",
+  ]
+
   /// Runs `descent arguments...` in `directory` (the package root by default) with extra environment.
   public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws
     -> CommandResult
+  {
+    try start(arguments, in: directory, environment: environment).wait()
+  }
+
+  /// Starts `descent arguments...` without waiting for it.
+  public static func start(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])
+    throws -> RunningDescent
   {
     let process = Process()
     process.executableURL = url
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory ?? PackagePaths.root.path)
     var processEnvironment = ProcessInfo.processInfo.environment
+    for key in ciVariables { processEnvironment[key] = nil }
     for (key, value) in environment { processEnvironment[key] = value }
     process.environment = processEnvironment
+    return try RunningDescent(process)
+  }
+}
+
+/// A started `descent` process whose output is being collected.
+public final class RunningDescent: @unchecked Sendable {
+  private let process: Process
+  private let group = DispatchGroup()
+  private var outputData = Data()
+  private var errorData = Data()
+
+  init(_ process: Process) throws {
+    self.process = process
     let output = Pipe()
     let errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
     try process.run()
     // Read both pipes concurrently so a full pipe cannot block the child.
-    nonisolated(unsafe) var errorData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-      errorData = errors.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
+    for (pipe, isOutput) in [(output, true), (errors, false)] {
+      group.enter()
+      DispatchQueue.global().async {
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        if isOutput { self.outputData = data } else { self.errorData = data }
+        self.group.leave()
+      }
     }
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+  }
+
+  /// Sends SIGINT, as Ctrl-C does.
+  public func interrupt() { process.interrupt() }
+
+  public var isRunning: Bool { process.isRunning }
+
+  /// Waits for the process to end and returns what it printed.
+  public func wait() -> CommandResult {
     group.wait()
     process.waitUntilExit()
     return CommandResult(
       exitCode: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
       stderr: String(decoding: errorData, as: UTF8.self))
+  }
+}
+
+/// External tools some tests use when present.
+public enum ExternalTools {
+  /// The path of `name` on PATH, or nil.
+  public static func path(of name: String) -> String? {
+    let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+    return folders.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+  }
+
+  /// The JUnit schema the reports must validate against: windyroad's `JUnit.xsd` (Apache-2.0),
+  /// a copy of `../shared/reference/JUnit.xsd` kept in the repository so CI has it.
+  public static let junitSchema = PackagePaths.path("Tests/Fixtures/JUnit.xsd")
+
+  /// Runs `xmllint --noout --schema JUnit.xsd file` (xmllint must exist: see `path(of:)`).
+  public static func validateJUnit(_ file: String) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path(of: "xmllint") ?? "/usr/bin/xmllint")
+    process.arguments = ["--noout", "--schema", junitSchema, file]
+    return try RunningDescent(process).wait()
   }
 }
 

@@ -1,0 +1,57 @@
+import DescentReports
+import DescentRunner
+import Dispatch
+import Foundation
+import Synchronization
+
+/// SIGINT (Ctrl-C) and SIGTERM during a run: the first stops launching instances — the run
+/// finishes those in flight and writes its reports marked interrupted (exit 130); a second
+/// deletes every temporary file and exits 130 at once. With `immediate` (merge, which has no
+/// work in flight worth finishing) the first signal does that.
+final class Interruption: Sendable {
+  let cancellation = Cancellation()
+  private let signals: Mutex<[any DispatchSourceSignal]>
+
+  /// Starts handling SIGINT and SIGTERM; `terminal` gets the notice.
+  init(terminal: Terminal, immediate: Bool = false) {
+    let received = SignalCount()
+    // A queue of its own: the global queues' threads may all be busy running instances.
+    let queue = DispatchQueue(label: "descent.signals")
+    var sources: [any DispatchSourceSignal] = []
+    for number in [SIGINT, SIGTERM] {
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+      source.setEventHandler { [cancellation, received] in
+        if received.increment() == 1 && !immediate {
+          cancellation.cancel()
+          terminal.write(
+            "descent: interrupted; finishing the instances in flight (interrupt again to stop at once)", to: .error)
+        } else {
+          ScratchFiles.removeAll()
+          _exit(Int32(ExitCode.interrupted.rawValue))
+        }
+      }
+      source.resume()
+      sources.append(source)
+    }
+    signals = Mutex(sources)
+  }
+
+  /// Restores the default handling.
+  func uninstall() {
+    signals.withLock { sources in
+      for source in sources { source.cancel() }
+      sources.removeAll()
+    }
+    signal(SIGINT, SIG_DFL)
+    signal(SIGTERM, SIG_DFL)
+  }
+}
+
+/// How many signals have arrived.
+private final class SignalCount: Sendable {
+  private let count = Atomic<Int>(0)
+
+  /// Counts one more and returns the new count.
+  func increment() -> Int { count.add(1, ordering: .relaxed).newValue }
+}

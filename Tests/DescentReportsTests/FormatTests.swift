@@ -1,0 +1,191 @@
+import DescentCore
+import Foundation
+import TestSupport
+import Testing
+
+@testable import DescentReports
+
+@Suite struct JSONReaderTests {
+  @Test func readsWhatDescentWritesBackByteForByte() throws {
+    let value = JSONValue.object([
+      ("int", .integer(-42)), ("big", .number(2.5e20)), ("small", .number(1e-6)), ("negativeZero", .number(-0.0)),
+      ("whole", .number(3)), ("text", .string("a\"b\\c\nd\u{1}é𝄞")),
+      ("list", .array([.null, .bool(true), .bool(false)])),
+      ("empty", .object([])), ("nested", .array([.array([])])),
+    ])
+    let text = value.serialized()
+    let read = try JSONReader.parse(text)
+    #expect(read.serialized() == text)
+    #expect(read["int"] == .integer(-42))
+    #expect(read["negativeZero"]?.doubleValue?.sign == .minus)
+    #expect(read["text"]?.stringValue == "a\"b\\c\nd\u{1}é𝄞")
+  }
+
+  @Test func readsEscapesAndWhitespaceOfOtherWriters() throws {
+    let read = try JSONReader.parse(" { \"k\" : [ 1 , 2.0 , \"\\u00e9\\ud834\\udd1e\\/\\t\" ] } \n")
+    #expect(read.serialized() == #"{"k":[1,2,"é𝄞/\t"]}"#)
+  }
+
+  @Test func syntaxErrorsArePositioned() {
+    func problem(_ text: String) -> String {
+      do {
+        _ = try JSONReader.parse(text, name: "r.json")
+        return "no error"
+      } catch {
+        return error.description
+      }
+    }
+    #expect(problem("{\"a\": 1,\n  \"b\" 2}") == "r.json:2:7: error: expected ':' after an object key")
+    #expect(problem("[1, 2") == "r.json:1:6: error: expected ',' or ']'")
+    #expect(problem("[01]") == "r.json:1:4: error: invalid number '01'")
+    #expect(problem("{} x") == "r.json:1:4: error: unexpected 'x' after the JSON value")
+    #expect(problem("\"\\ud834\"") == "r.json:1:8: error: unpaired surrogate in \\u escape")
+  }
+
+  @Test func readsLargeFilesIncrementally() throws {
+    try withFolder { folder in
+      let path = folder + "/big.json"
+      let items = (0..<20_000).map { "{\"i\":\($0),\"s\":\"\(String(repeating: "x", count: $0 % 50))\"}" }
+      try ("{\"head\":true,\"items\":[" + items.joined(separator: ",") + "],\"tail\":1}").write(
+        toFile: path, atomically: true, encoding: .utf8)
+      let reader = try JSONReader(path: path)
+      try reader.beginObject()
+      #expect(try reader.nextKey() == "head")
+      #expect(try reader.readValue() == .bool(true))
+      #expect(try reader.nextKey() == "items")
+      try reader.beginArray()
+      var count = 0
+      while try reader.nextElement() {
+        #expect(try reader.readValue()["i"] == .integer(count))
+        count += 1
+      }
+      #expect(count == 20_000)
+      #expect(try reader.nextKey() == "tail")
+      #expect(try reader.readValue() == .integer(1))
+      #expect(try reader.nextKey() == nil)
+      try reader.expectEnd()
+    }
+  }
+}
+
+@Suite struct ReportTextTests {
+  @Test func xmlEscapesMarkupAndDropsWhatXMLCannotCarry() {
+    #expect(ReportText.xml("a<b>&\"c\"'") == "a&lt;b&gt;&amp;&quot;c&quot;&apos;")
+    #expect(ReportText.xml("line\nnext\ttab", attribute: true) == "line&#10;next&#9;tab")
+    #expect(ReportText.xml("line\nnext") == "line\nnext")
+    #expect(ReportText.xml("bell\u{7}") == "bell\u{FFFD}")
+    #expect(ReportText.xml("plain text") == "plain text")
+  }
+
+  @Test func csvQuotesFieldsWithSeparatorsQuotesOrLineBreaks() {
+    #expect(ReportText.csvField("plain") == "plain")
+    #expect(ReportText.csvField("a,b") == "\"a,b\"")
+    #expect(ReportText.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
+    #expect(ReportText.csvField("two\nlines") == "\"two\nlines\"")
+  }
+
+  @Test func tapAndAnnotationEscapes() {
+    #expect(ReportText.tapDescription("a#b\\c\nd") == "a\\#b\\\\c d")
+    #expect(ReportText.annotationMessage("50% done\r\nnext") == "50%25 done%0D%0Anext")
+    #expect(ReportText.annotationProperty("a:b,c%") == "a%3Ab%2Cc%25")
+  }
+
+  @Test func secondsUseADotAndThreeDecimals() {
+    #expect(ReportText.seconds(0) == "0.000")
+    #expect(ReportText.seconds(1.5) == "1.500")
+    #expect(ReportText.seconds(14029.2554) == "14029.255")
+    #expect(ReportText.seconds(0.0005) == "0.001")
+  }
+}
+
+@Suite struct TrajectoryDumpTests {
+  @Test func fileNamesAreSafeDistinctAndReadable() {
+    #expect(TrajectoryFiles.relativePath(id: "s/a", suite: "s", scenario: "a") == "s/a.csv")
+    #expect(
+      TrajectoryFiles.relativePath(id: "lesson-10.1/parabola[lr=0.5]", suite: "lesson-10.1", scenario: "parabola")
+        == "lesson-10.1/parabola/lr=0.5.csv")
+    #expect(
+      TrajectoryFiles.relativePath(id: "s/a[start=[1,-2],lr=1e-3]", suite: "s", scenario: "a")
+        == "s/a/start=%5B1%2C-2%5D%2Clr=1e-3.csv")
+    #expect(
+      TrajectoryFiles.relativePath(id: "s/a[x=a/b c,é]", suite: "s", scenario: "a") == "s/a/x=a%2Fb%20c%2C%C3%A9.csv")
+    #expect(TrajectoryFiles.relativePath(id: "../..", suite: "..", scenario: ".") == "%2E./%2E.csv")
+    #expect(
+      TrajectoryFiles.relativePath(id: "summary.csv/a", suite: "summary.csv", scenario: "a") == "summary%2Ecsv/a.csv")
+    let long = "s/a[start=[" + Array(repeating: "1.5", count: 100).joined(separator: ",") + "]]"
+    let path = TrajectoryFiles.relativePath(id: long, suite: "s", scenario: "a")
+    let name = path.split(separator: "/").last!
+    #expect(name.utf8.count == 160 + 1 + 16 + 4)
+    #expect(name.hasSuffix("~" + JSONReport.hex(StableHash.fnv1a(long)) + ".csv"))
+  }
+
+  /// Gradient descent on f = x² with η = 1/4 halves x each step: x_k = 1.5 · 2⁻ᵏ, f = x², |f'| = 2|x|.
+  @Test func rowsHoldEachIterateLossGradientNormAndLearningRate() throws {
+    try withFolder { folder throws in
+      let problem = Problem(
+        landscape: .quadratic(Quadratic(eigenvalues: [2])), start: [1.5],
+        optimizer: .sgd(SGD(momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false)),
+        schedule: .constant(0.25), settings: RunSettings(steps: 4))
+      func dump(every: Int) throws -> String {
+        let path = folder + "/every-\(every).csv"
+        var writer = TrajectoryCSVWriter(
+          stream: try AtomicFileStream(path: path, durable: false), variableNames: ["x"], every: every)
+        _ = try Engine.run(problem, observer: &writer)
+        try writer.finish().commit()
+        return try contents(path)
+      }
+      #expect(
+        try dump(every: 1) == """
+          step,x,loss,grad_norm,lr
+          0,1.5,2.25,3,0.25
+          1,0.75,0.5625,1.5,0.25
+          2,0.375,0.140625,0.75,0.25
+          3,0.1875,0.03515625,0.375,0.25
+          4,0.09375,0.0087890625,0.1875,0.25
+
+          """)
+      #expect(
+        try dump(every: 3) == """
+          step,x,loss,grad_norm,lr
+          0,1.5,2.25,3,0.25
+          3,0.1875,0.03515625,0.375,0.25
+          4,0.09375,0.0087890625,0.1875,0.25
+
+          """)
+    }
+  }
+
+  @Test func defaultVariableNamesFollowTheDimension() {
+    #expect(Quadratic(eigenvalues: [2]).variableNames == ["x"])
+    #expect(Quadratic(eigenvalues: [2, 200]).variableNames == ["x", "y"])
+    #expect(Quadratic(eigenvalues: [1, 2, 3]).variableNames == ["x1", "x2", "x3"])
+  }
+}
+
+@Suite struct AtomicFileTests {
+  @Test func anAbandonedStreamLeavesTheOldFileAndNoTemporary() throws {
+    try withFolder { folder in
+      let path = folder + "/report.json"
+      try AtomicFile.write("old\n", to: path)
+      let stream = try AtomicFileStream(path: path)
+      try stream.write(String(repeating: "new ", count: 100_000))
+      #expect(FileManager.default.fileExists(atPath: stream.temporaryPath))
+      stream.abandon()
+      #expect(try contents(path) == "old\n")
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["report.json"])
+    }
+  }
+
+  @Test func aCommittedStreamReplacesTheFile() throws {
+    try withFolder { folder in
+      let path = folder + "/report.json"
+      try AtomicFile.write("old\n", to: path)
+      let stream = try AtomicFileStream(path: path)
+      try stream.write("new\n")
+      try stream.commit()
+      #expect(try contents(path) == "new\n")
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["report.json"])
+    }
+  }
+
+}

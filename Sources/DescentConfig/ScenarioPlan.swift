@@ -174,6 +174,18 @@ struct ScenarioPlan: Sendable {
     let settings = RunSettings(
       steps: fields.steps ?? defaults.steps, tolerance: fields.tolerance ?? defaults.tolerance,
       divergenceBound: fields.divergenceBound ?? defaults.divergenceBound)
+    // Combinations torch refuses: a schedule that cannot run this many steps, and OneCycle's
+    // momentum cycling on an optimizer without momentum or betas.
+    if let problem = schedule.value.problem(forSteps: settings.steps) {
+      decoding.error(problem, at: schedule.mark)
+      return nil
+    }
+    if schedule.value.cyclesMomentum && optimizer.value.cycledMomentumOption == nil {
+      decoding.error(
+        "optimizer must support momentum or beta1 with `cycle_momentum` option enabled: \(optimizer.text) has neither (set cycle_momentum: false)",
+        at: schedule.mark)
+      return nil
+    }
     let id = Self.id(suite: suite, scenario: scenario, parameters: parameters)
     var targets: [String: ComparisonTarget] = [:]
     if resolvingComparisons {
@@ -200,7 +212,7 @@ struct ScenarioPlan: Sendable {
       description: variant.description ?? scenarioDescription, file: file, mark: variant.mark,
       problem: Problem(
         landscape: landscape.value, start: start.values, optimizer: optimizer.value, schedule: schedule.value,
-        settings: settings, givenMinimum: landscape.minimum,
+        clipping: fields.clipping?.value, settings: settings, givenMinimum: landscape.minimum,
         seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id)),
       landscapeText: landscape.text, optimizerText: optimizer.text, learningRateText: schedule.text,
       expectations: expectations, comparisons: targets,
@@ -229,6 +241,7 @@ extension ScenarioFields {
     if start != nil { keys.insert("start") }
     if optimizer != nil { keys.insert("optimizer") }
     if learningRate != nil { keys.insert("lr") }
+    if clipping != nil { keys.insert("clip") }
     if steps != nil { keys.insert("steps") }
     if tolerance != nil { keys.insert("tolerance") }
     if divergenceBound != nil { keys.insert("divergence_bound") }

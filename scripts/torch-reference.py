@@ -10,6 +10,8 @@ Tests/DescentCoreTests/Fixtures/torch/:
                     row k holds x_k (row 0 = the start) and the lr (and, for OneCycle, the
                     momentum or beta1) torch uses for the step taken from x_k; numbers are
                     Python's repr, the shortest text that reads back as the same double
+  clip-vectors.csv  clip_grad_norm_ / clip_grad_value_ applied to gradients of 1 to 13
+                    coordinates (kind,limit,gradient,clipped; lists space-separated)
 
 The Swift tests (Tests/DescentCoreTests/TorchFixtureTests.swift) run the same cases through
 descent's engine and compare step by step. CI does not need torch; regenerate after changing
@@ -319,6 +321,28 @@ def run(landscape_name, optimizer, lr, clip, steps=STEPS):
     return rows
 
 
+def clipping_vectors():
+    """clip_grad_norm_ and clip_grad_value_ on single gradients of 1 to 13 coordinates: the norm's
+    summation order changes with the length (blocks of four, then one by one)."""
+    import random
+
+    generator = random.Random(5)
+    lines = ["kind,limit,gradient,clipped"]
+    for size in range(1, 14):
+        for limit in (0.5, 3.0, 1e3):
+            values = [generator.uniform(-2, 2) * 10 ** generator.uniform(-1, 1) for _ in range(size)]
+            for kind in ("max_norm", "value"):
+                parameter = torch.nn.Parameter(torch.zeros(size))
+                parameter.grad = torch.tensor(values)
+                if kind == "max_norm":
+                    torch.nn.utils.clip_grad_norm_([parameter], limit)
+                else:
+                    torch.nn.utils.clip_grad_value_([parameter], limit)
+                clipped = parameter.grad.tolist()
+                lines.append(f"{kind},{limit!r},{' '.join(map(repr, values))},{' '.join(map(repr, clipped))}")
+    return lines
+
+
 def main():
     print(f"torch {torch.__version__}, CPU capability {torch.backends.cpu.get_cpu_capability()}", file=sys.stderr)
     cases = [(group, name, landscape, optimizer, lr, clip) for group, name, landscape, optimizer, lr, clip in
@@ -348,6 +372,8 @@ def main():
     for group, lines in files.items():
         with open(os.path.join(OUT, f"{group}.csv"), "w") as handle:
             handle.write("\n".join(lines) + "\n")
+    with open(os.path.join(OUT, "clip-vectors.csv"), "w") as handle:
+        handle.write("\n".join(clipping_vectors()) + "\n")
     with open(os.path.join(OUT, "cases.json"), "w") as handle:
         json.dump(manifest, handle, indent=1)
         handle.write("\n")

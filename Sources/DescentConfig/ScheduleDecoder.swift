@@ -18,10 +18,15 @@ enum ScheduleDecoder {
       decoding.unknownKey(name, at: scheduleNode.mark, allowed: names, kind: "schedule")
       return nil
     }
+    if name == "onecycle", let pair = node.pairs?.first(where: { $0.key.string == "lr" }) {
+      decoding.error("schedule 'onecycle' takes 'max_lr' (its peak lr), not 'lr'", at: pair.key.mark)
+      return nil
+    }
     let allowed = ["schedule"] + description.options.map(\.name)
     guard let entries = decoding.entries(of: node, allowed: allowed, what: "schedule '\(name)'"),
       let options = OptionDecoder.decode(
-        entries, declarations: description.options, skip: ["schedule"], decoding: &decoding)
+        entries, declarations: description.options, skip: ["schedule"], decoding: &decoding),
+      entries.count == node.pairs?.count  // unknown keys were reported; building would only repeat them
     else { return nil }
     do {
       let schedule = try description.build(OptionValues(declarations: description.options, given: options.values))

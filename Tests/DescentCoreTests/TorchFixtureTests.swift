@@ -7,11 +7,12 @@ import Testing
 /// (`scripts/torch-reference.py`; issue 5, acceptance 1): every coordinate of every step within
 /// 1e-12 relative of torch's, and every lr the same. The worst error of each group is printed.
 ///
-/// With torch's fused multiply-adds mirrored, SGD, Adagrad, Adadelta, Adamax, NAdam, Lion, the
-/// schedules and clipping reproduce torch's bits exactly. Adam, AdamW, RAdam and RMSprop agree to
-/// a few 1e-14: torch's float64 `Tensor.sqrt` on x86 (MKL's vdSqrt) is off by one ulp for about
-/// 1% of inputs, where descent's square root is correctly rounded; a Python mirror of Adam that
-/// calls torch's sqrt reproduces torch exactly.
+/// With torch's fused multiply-adds mirrored, SGD, Adamax, Lion, the schedules and clipping
+/// reproduce torch's bits by construction. The optimizers that take a square root of their state
+/// can drift by an ulp: torch's float64 `Tensor.sqrt` on x86 (MKL's vdSqrt) is off by one ulp for
+/// about 1% of inputs, where descent's root is correctly rounded (a Python mirror of Adam calling
+/// torch's sqrt reproduces torch exactly). On these fixtures Adagrad, Adadelta and NAdam still
+/// match every bit; Adam, AdamW, RAdam and RMSprop agree to a few 1e-14.
 @Suite struct TorchFixtureTests {
   static let groups = [
     "sgd", "adam", "adamw", "adagrad", "rmsprop", "adadelta", "adamax", "nadam", "radam", "lion", "schedules",

@@ -10,6 +10,8 @@ Tests/DescentCoreTests/Fixtures/torch/:
                     row k holds x_k (row 0 = the start) and the lr (and, for OneCycle, the
                     momentum or beta1) torch uses for the step taken from x_k; numbers are
                     Python's repr, the shortest text that reads back as the same double
+  ndim.csv          the same for a 12-D quadratic: case,step,point,lr,momentum, with the
+                    point's coordinates separated by spaces
   clip-vectors.csv  clip_grad_norm_ / clip_grad_value_ applied to gradients of 1 to 13
                     coordinates (kind,limit,gradient,clipped; lists space-separated)
 
@@ -66,11 +68,18 @@ def rotated_hessian(eigenvalues, degrees):
 
 QUADRATIC = {"kind": "quadratic", "hessian": rotated_hessian([1.0, 20.0], 30.0), "center": [1.0, -0.5]}
 ROSENBROCK = {"kind": "rosenbrock", "a": 1.0, "b": 100.0}
-LANDSCAPES = {"quadratic": QUADRATIC, "rosenbrock": ROSENBROCK}
-STARTS = {"quadratic": [-3.0, 2.0], "rosenbrock": [-1.2, 1.0]}
+# A 12-D diagonal quadratic: vectors longer than one AVX2 block of torch's kernels (the fused
+# vectorized body plus the scalar tail), and a norm summed in blocks of four. No coordinate of the
+# center is 0: near a coordinate that converges to 0 a relative error means nothing.
+DIAGONAL = {"kind": "diagonal", "eigenvalues": [10 ** (k / 4) for k in range(12)],
+            "center": [0.1 * k - 0.55 for k in range(12)]}
+LANDSCAPES = {"quadratic": QUADRATIC, "rosenbrock": ROSENBROCK, "diagonal": DIAGONAL}
+STARTS = {"quadratic": [-3.0, 2.0], "rosenbrock": [-1.2, 1.0], "diagonal": [(-1.0) ** k * (1 + 0.25 * k) for k in range(12)]}
 
 
 def gradient(landscape, point):
+    if landscape["kind"] == "diagonal":
+        return [l * (x - c) for l, x, c in zip(landscape["eigenvalues"], point, landscape["center"])]
     x, y = point
     if landscape["kind"] == "quadratic":
         h00, h01, h11 = landscape["hessian"]
@@ -250,6 +259,16 @@ SCHEDULE_CASES = [
      {"schedule": "onecycle", "max_lr": 2e-3, "total_steps": 150}),
 ]
 
+# On the 12-D quadratic (file ndim.csv; points are space-separated lists).
+NDIM_CASES = [
+    ("ndim-sgd-nesterov", {"name": "sgd", "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}, 1e-3, None),
+    ("ndim-adam-amsgrad", {"name": "adam", "amsgrad": True}, 0.05, None),
+    ("ndim-adamw-clip", {"name": "adamw"}, 0.05, {"max_norm": 10.0}),
+    ("ndim-rmsprop-centered", {"name": "rmsprop", "centered": True, "momentum": 0.5}, 1e-3, None),
+    ("ndim-nadam-onecycle", {"name": "nadam"}, {"schedule": "onecycle", "max_lr": 0.05}, None),
+    ("ndim-lion-value-clip", {"name": "lion", "weight_decay": 0.1}, 0.01, {"value": 1.0}),
+]
+
 CLIP_CASES = [
     ("max-norm-sgd", "rosenbrock", {"name": "sgd"}, 0.01, {"max_norm": 1.0}),
     ("max-norm-adam", "quadratic", {"name": "adam", "weight_decay": 0.1}, 0.1, {"max_norm": 5.0}),
@@ -303,11 +322,11 @@ def run(landscape_name, optimizer, lr, clip, steps=STEPS):
         momentum = ""
         if cycles:
             momentum = group["betas"][0] if "betas" in group else group["momentum"]
-        x, y = parameter.tolist()
-        rows.append((k, x, y, group["lr"], momentum))
+        point = parameter.tolist()
+        rows.append((k, point, group["lr"], momentum))
         if k == steps:
             break
-        parameter.grad = torch.tensor(gradient(landscape, [x, y]))
+        parameter.grad = torch.tensor(gradient(landscape, point))
         if clip is not None and "max_norm" in clip:
             torch.nn.utils.clip_grad_norm_([parameter], clip["max_norm"])
         elif clip is not None:
@@ -315,8 +334,8 @@ def run(landscape_name, optimizer, lr, clip, steps=STEPS):
         opt.step()
         if scheduler is not None:
             scheduler.step()
-    for _, x, y, _, _ in rows:
-        if not (math.isfinite(x) and math.isfinite(y)):
+    for _, point, _, _ in rows:
+        if not all(map(math.isfinite, point)):
             raise SystemExit(f"a case left the finite doubles: {landscape_name} {optimizer} {lr} {clip}")
     return rows
 
@@ -349,6 +368,7 @@ def main():
              optimizer_cases()]
     cases += [("schedules", name, landscape, optimizer, lr, None) for name, landscape, optimizer, lr in SCHEDULE_CASES]
     cases += [("clipping", name, landscape, optimizer, lr, clip) for name, landscape, optimizer, lr, clip in CLIP_CASES]
+    cases += [("ndim", name, "diagonal", optimizer, lr, clip) for name, optimizer, lr, clip in NDIM_CASES]
     os.makedirs(OUT, exist_ok=True)
     manifest = {
         "generator": "scripts/torch-reference.py",
@@ -365,10 +385,11 @@ def main():
             "name": name, "file": f"{group}.csv", "landscape": landscape, "start": STARTS[landscape],
             "optimizer": optimizer, "lr": lr, "clip": clip,
         })
-        lines = files.setdefault(group, ["case,step,x,y,lr,momentum"])
-        for k, x, y, rate, momentum in rows:
-            lines.append(f"{name},{k},{x!r},{y!r},{rate!r},{momentum!r}" if momentum != "" else
-                         f"{name},{k},{x!r},{y!r},{rate!r},")
+        two_dimensional = len(STARTS[landscape]) == 2
+        lines = files.setdefault(group, ["case,step,x,y,lr,momentum" if two_dimensional else "case,step,point,lr,momentum"])
+        for k, point, rate, momentum in rows:
+            coordinates = ",".join(map(repr, point)) if two_dimensional else " ".join(map(repr, point))
+            lines.append(f"{name},{k},{coordinates},{rate!r},{'' if momentum == '' else repr(momentum)}")
     for group, lines in files.items():
         with open(os.path.join(OUT, f"{group}.csv"), "w") as handle:
             handle.write("\n".join(lines) + "\n")

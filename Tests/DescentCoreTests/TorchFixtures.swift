@@ -52,10 +52,45 @@ struct FixtureRosenbrock: Landscape, LandscapeKernel {
   var otherCriticalPoints: [[Double]] { [] }
 }
 
+/// f = ½ Σ λᵢ(xᵢ − cᵢ)² in any dimension; ∇f = (λᵢ·(xᵢ − cᵢ)).
+struct FixtureDiagonal: Landscape {
+  let eigenvalues: [Double]
+  let center: [Double]
+
+  struct Kernel: LandscapeKernel {
+    let eigenvalues: UnsafePointer<Double>
+    let center: UnsafePointer<Double>
+
+    func evaluate(_ x: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>, dimension: Int) -> Double {
+      var value = 0.0
+      for i in 0..<dimension {
+        gradient[i] = eigenvalues[i] * (x[i] - center[i])
+        value += 0.5 * gradient[i] * (x[i] - center[i])
+      }
+      return value
+    }
+  }
+
+  var dimension: Int { eigenvalues.count }
+
+  func withKernel<Result>(_ body: (Kernel) throws -> Result) rethrows -> Result {
+    try eigenvalues.withUnsafeBufferPointer { eigenvalues in
+      try center.withUnsafeBufferPointer { center in
+        try body(Kernel(eigenvalues: eigenvalues.baseAddress!, center: center.baseAddress!))
+      }
+    }
+  }
+
+  func hessian(at x: [Double]) -> SymmetricMatrix { SymmetricMatrix(diagonal: eigenvalues) }
+  var minimizers: [[Double]] { [center] }
+  var otherCriticalPoints: [[Double]] { [] }
+}
+
 /// A landscape of the fixtures.
 enum FixtureLandscape: Sendable {
   case quadratic(FixtureQuadratic)
   case rosenbrock(FixtureRosenbrock)
+  case diagonal(FixtureDiagonal)
 }
 
 /// One case of `Fixtures/torch/cases.json` with torch's trajectory, built through descent's
@@ -74,7 +109,8 @@ struct TorchCase: Sendable {
   var landscapeName: String
   var landscape: FixtureLandscape
   var start: [Double]
-  /// The options written next to the optimizer's name.
+  /// The optimizer's name and the options written next to it.
+  var optimizerName: String
   var optimizerOptionNames: [String]
   var optimizer: AnyOptimizer
   var schedule: LearningRateSchedule
@@ -91,6 +127,7 @@ struct TorchCase: Sendable {
     switch landscape {
     case .quadratic(let quadratic): _ = try Engine.run(problem, on: quadratic, observer: &recorder)
     case .rosenbrock(let rosenbrock): _ = try Engine.run(problem, on: rosenbrock, observer: &recorder)
+    case .diagonal(let diagonal): _ = try Engine.run(problem, on: diagonal, observer: &recorder)
     }
     return recorder.rows
   }
@@ -171,11 +208,15 @@ enum TorchFixtures {
     var rowsByCase: [String: [TorchCase.Row]] = [:]
     for file in Set(manifest.cases.map(\.file)) {
       let text = try! String(contentsOfFile: folder + "/" + file, encoding: .utf8)
-      for line in text.split(separator: "\n").dropFirst() {
+      let lines = text.split(separator: "\n")
+      // `case,step,x,y,lr,momentum`, or `case,step,point,lr,momentum` with a space-separated point.
+      let pointColumns = lines[0].hasPrefix("case,step,x,y,") ? 2 : 1
+      for line in lines.dropFirst() {
         let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let point = fields[2..<(2 + pointColumns)].flatMap { $0.split(separator: " ").map { Double(String($0))! } }
         let row = TorchCase.Row(
-          step: Int(fields[1])!, point: [Double(fields[2])!, Double(fields[3])!], learningRate: Double(fields[4])!,
-          momentum: fields[5].isEmpty ? nil : Double(fields[5])!)
+          step: Int(fields[1])!, point: point, learningRate: Double(fields[2 + pointColumns])!,
+          momentum: fields[3 + pointColumns].isEmpty ? nil : Double(fields[3 + pointColumns])!)
         rowsByCase[fields[0], default: []].append(row)
       }
     }
@@ -183,6 +224,7 @@ enum TorchFixtures {
       TorchCase(
         name: entry.name, group: String(entry.file.dropLast(4)), landscapeName: entry.landscape,
         landscape: landscape(manifest.landscapes[entry.landscape]!), start: entry.start,
+        optimizerName: entry.optimizer["name"]!.text,
         optimizerOptionNames: entry.optimizer.keys.filter { $0 != "name" }.sorted(),
         optimizer: optimizer(entry.optimizer),
         schedule: schedule(entry.lr), clipping: clipping(entry.clip), rows: rowsByCase[entry.name] ?? [])
@@ -191,6 +233,9 @@ enum TorchFixtures {
   }()
 
   private static func landscape(_ json: [String: JSONValue]) -> FixtureLandscape {
+    if json["kind"]!.text == "diagonal" {
+      return .diagonal(FixtureDiagonal(eigenvalues: json["eigenvalues"]!.numbers, center: json["center"]!.numbers))
+    }
     if json["kind"]!.text == "quadratic" {
       let hessian = json["hessian"]!.numbers
       let center = json["center"]!.numbers

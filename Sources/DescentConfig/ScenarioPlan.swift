@@ -176,8 +176,8 @@ struct ScenarioPlan: Sendable {
       divergenceBound: fields.divergenceBound ?? defaults.divergenceBound)
     // Combinations torch refuses: a schedule that cannot run this many steps, and OneCycle's
     // momentum cycling on an optimizer without momentum or betas.
-    if let problem = schedule.value.problem(forSteps: settings.steps) {
-      decoding.error(problem, at: schedule.mark)
+    if let reason = schedule.value.problem(forSteps: settings.steps) {
+      decoding.error(reason, at: schedule.mark)
       return nil
     }
     if schedule.value.cyclesMomentum && optimizer.value.cycledMomentumOption == nil {

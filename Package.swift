@@ -26,7 +26,10 @@ let package = Package(
 
     .target(name: "TestSupport", dependencies: ["DescentCore"], path: "Tests/TestSupport"),
     .testTarget(name: "YAMLNodeTests", dependencies: ["YAMLNode"]),
-    .testTarget(name: "DescentCoreTests", dependencies: ["DescentCore", "TestSupport"]),
+    .testTarget(
+      name: "DescentCoreTests", dependencies: ["DescentCore", "TestSupport"],
+      exclude: ["Fixtures"]  // read from the source tree (scripts/torch-reference.py writes them)
+    ),
     .testTarget(name: "DescentConfigTests", dependencies: ["DescentConfig", "YAMLNode", "TestSupport"]),
     .testTarget(name: "DescentRunnerTests", dependencies: ["DescentRunner", "DescentConfig", "YAMLNode", "TestSupport"]),
     .testTarget(name: "DescentReportsTests", dependencies: ["DescentReports", "DescentRunner", "TestSupport"]),

@@ -10,7 +10,8 @@ import YAMLNode
 ///   `{name: sgd, momentum: 0.9}` does not inherit `momentum`.
 /// - Shorthands are widened before merging: `optimizer: sgd` is `{name: sgd}`,
 ///   `landscape: ravine` is `{preset: ravine}`.
-/// - `expect` is never merged: a more specific `expect` replaces the whole claim.
+/// - `expect` and `clip` are never merged: a more specific value replaces the whole claim (so
+///   `clip: {value: 1}` over `clip: {max_norm: 1}` is value clipping alone).
 /// - Lists and scalars replace.
 enum NodeMerging {
   /// Keys whose string shorthand stands for a mapping with this discriminator.
@@ -22,7 +23,7 @@ enum NodeMerging {
 
   /// `override` merged over `base` for the scenario key `key`.
   static func merge(_ base: Node?, _ override: Node, key: String) -> Node {
-    guard let base, key != "expect" else { return override }
+    guard let base, key != "expect", key != "clip" else { return override }
     let widenedBase = widen(base, key: key)
     let widenedOverride = widen(override, key: key)
     guard widenedBase.pairs != nil, widenedOverride.pairs != nil else { return override }

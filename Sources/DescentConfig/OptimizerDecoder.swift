@@ -44,7 +44,12 @@ enum OptimizerDecoder {
         value: optimizer, text: NodeMerging.idText(node), defaultLearningRate: description.defaultLearningRate,
         mark: node.mark)
     } catch {
-      decoding.error(error.message, at: error.option.flatMap { marks[$0] } ?? node.mark)
+      // At the list item the problem is with (`betas` index 1), else at the option, else the optimizer.
+      var itemMark: Mark?
+      if let option = error.option, let index = error.index, let items = node[option]?.items, index < items.count {
+        itemMark = items[index].mark
+      }
+      decoding.error(error.message, at: itemMark ?? error.option.flatMap { marks[$0] } ?? node.mark)
       return nil
     }
   }

@@ -5,7 +5,7 @@ import YAMLNode
 /// their parameters in this order, and sweeps iterate in it (first key slowest).
 enum ScenarioKeys {
   static let runKeys = [
-    "landscape", "start", "optimizer", "lr", "steps", "tolerance", "divergence_bound", "seed", "expect", "find",
+    "landscape", "start", "optimizer", "lr", "clip", "steps", "tolerance", "divergence_bound", "seed", "expect", "find",
   ]
   static let defaults = runKeys
   static let scenario = ["name", "description"] + runKeys + ["cases", "sweep"]
@@ -47,12 +47,19 @@ struct DecodedSchedule: Sendable {
   var mark: Mark
 }
 
+/// A decoded `clip` (nil for `clip: none`).
+struct DecodedClipping: Sendable {
+  var value: GradientClipping?
+  var mark: Mark
+}
+
 /// The typed values of a scenario's keys; nil where a key is not set (or failed to decode).
 struct ScenarioFields: Sendable {
   var landscape: DecodedLandscape?
   var start: (values: [Double], mark: Mark)?
   var optimizer: DecodedOptimizer?
   var learningRate: DecodedSchedule?
+  var clipping: DecodedClipping?
   var steps: Int?
   var tolerance: Double?
   var divergenceBound: Double?
@@ -69,6 +76,7 @@ struct ScenarioFields: Sendable {
     if let value = patch.start { result.start = value }
     if let value = patch.optimizer { result.optimizer = value }
     if let value = patch.learningRate { result.learningRate = value }
+    if let value = patch.clipping { result.clipping = value }
     if let value = patch.steps { result.steps = value }
     if let value = patch.tolerance { result.tolerance = value }
     if let value = patch.divergenceBound { result.divergenceBound = value }
@@ -90,6 +98,7 @@ struct FieldDecoder {
       if let values = decoding.numbers(node, "'start'") { fields.start = (values, node.mark) }
     case "optimizer": fields.optimizer = OptimizerDecoder.decode(node, decoding: &decoding)
     case "lr": fields.learningRate = ScheduleDecoder.decode(node, decoding: &decoding)
+    case "clip": fields.clipping = ClippingDecoder.decode(node, decoding: &decoding)
     case "steps": fields.steps = decoding.integer(node, "'steps'", in: 1...1_000_000_000)
     case "tolerance": fields.tolerance = decoding.number(node, "'tolerance'", greaterThan: 0)
     case "divergence_bound": fields.divergenceBound = decoding.number(node, "'divergence_bound'", greaterThan: 1)
@@ -128,6 +137,19 @@ enum OptionDecoder {
         if let value = decoding.numbers(entry.value, what, count: count) {
           values.append((entry.key, .numbers(value)))
         } else {
+          ok = false
+        }
+      case .choice(let allowed):
+        guard let value = decoding.string(entry.value, what) else {
+          ok = false
+          continue
+        }
+        if allowed.contains(value) {
+          values.append((entry.key, .text(value)))
+        } else {
+          let hint = Spelling.closest(to: value, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+          decoding.error(
+            "\(what) must be one of: \(allowed.joined(separator: ", ")), found '\(value)'\(hint)", at: entry.value.mark)
           ok = false
         }
       }

@@ -171,10 +171,22 @@ struct ScenarioPlan: Sendable {
     let settings = RunSettings(
       steps: fields.steps ?? defaults.steps, tolerance: fields.tolerance ?? defaults.tolerance,
       divergenceBound: fields.divergenceBound ?? defaults.divergenceBound)
+    // Combinations torch refuses: a schedule that cannot run this many steps, and OneCycle's
+    // momentum cycling on an optimizer without momentum or betas.
+    if let reason = schedule.value.problem(forSteps: settings.steps) {
+      decoding.error(reason, at: schedule.mark)
+      return nil
+    }
+    if schedule.value.cyclesMomentum && optimizer.value.cycledMomentumOption == nil {
+      decoding.error(
+        "optimizer must support momentum or beta1 with `cycle_momentum` option enabled: \(optimizer.text) has neither (set cycle_momentum: false)",
+        at: schedule.mark)
+      return nil
+    }
     let id = Self.id(suite: suite, scenario: scenario, parameters: parameters)
     let problem = Problem(
       landscape: landscape.value, start: start.values, optimizer: optimizer.value, schedule: schedule.value,
-      settings: settings, givenMinimum: landscape.minimum,
+      clipping: fields.clipping?.value, settings: settings, givenMinimum: landscape.minimum,
       seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id))
     let searches = fields.searches ?? []
     guard Self.checkExpectations(expectations, searches: searches, problem: problem, decoding: &decoding) else {
@@ -260,6 +272,7 @@ extension ScenarioFields {
     if start != nil { keys.insert("start") }
     if optimizer != nil { keys.insert("optimizer") }
     if learningRate != nil { keys.insert("lr") }
+    if clipping != nil { keys.insert("clip") }
     if steps != nil { keys.insert("steps") }
     if tolerance != nil { keys.insert("tolerance") }
     if divergenceBound != nil { keys.insert("divergence_bound") }

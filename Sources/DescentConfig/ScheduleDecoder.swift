@@ -1,32 +1,39 @@
 import DescentCore
 import YAMLNode
 
-/// `lr:` — a number, or `{schedule: name, ...}`.
+/// `lr:` — a number, or `{schedule: name, <options>}` (`ScheduleCatalog`).
 enum ScheduleDecoder {
-  static let schedules = ["constant"]
-
   static func decode(_ node: Node, decoding: inout Decoding) -> DecodedSchedule? {
+    let names = ScheduleCatalog.schedules.map(\.name)
     if node.pairs == nil {
       guard let rate = decoding.number(node, "'lr'", atLeast: 0) else { return nil }
       return DecodedSchedule(value: .constant(rate), text: NumberText.shortest(rate), mark: node.mark)
     }
     guard let scheduleNode = node["schedule"] else {
-      decoding.error("an lr mapping needs 'schedule' (one of: \(schedules.joined(separator: ", ")))", at: node.mark)
+      decoding.error("an lr mapping needs 'schedule' (one of: \(names.joined(separator: ", ")))", at: node.mark)
       return nil
     }
     guard let name = decoding.string(scheduleNode, "'schedule'") else { return nil }
-    guard schedules.contains(name) else {
-      decoding.unknownKey(name, at: scheduleNode.mark, allowed: schedules, kind: "schedule")
+    guard let description = ScheduleCatalog.schedule(named: name) else {
+      decoding.unknownKey(name, at: scheduleNode.mark, allowed: names, kind: "schedule")
       return nil
     }
-    guard let entries = decoding.entries(of: node, allowed: ["schedule", "lr"], what: "schedule '\(name)'") else {
+    if name == "onecycle", let pair = node.pairs?.first(where: { $0.key.string == "lr" }) {
+      decoding.error("schedule 'onecycle' takes 'max_lr' (its peak lr), not 'lr'", at: pair.key.mark)
       return nil
     }
-    guard let rateNode = entries.first(where: { $0.key == "lr" })?.value else {
-      decoding.error("schedule '\(name)' needs 'lr'", at: node.mark)
+    let allowed = ["schedule"] + description.options.map(\.name)
+    guard let entries = decoding.entries(of: node, allowed: allowed, what: "schedule '\(name)'"),
+      let options = OptionDecoder.decode(
+        entries, declarations: description.options, skip: ["schedule"], decoding: &decoding),
+      entries.count == node.pairs?.count  // unknown keys were reported; building would only repeat them
+    else { return nil }
+    do {
+      let schedule = try description.build(OptionValues(declarations: description.options, given: options.values))
+      return DecodedSchedule(value: schedule, text: NodeMerging.idText(node), mark: node.mark)
+    } catch {
+      decoding.error(error.message, at: error.option.flatMap { options.marks[$0] } ?? node.mark)
       return nil
     }
-    guard let rate = decoding.number(rateNode, "'lr'", atLeast: 0) else { return nil }
-    return DecodedSchedule(value: .constant(rate), text: NodeMerging.idText(node), mark: node.mark)
   }
 }

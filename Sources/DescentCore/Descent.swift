@@ -126,7 +126,7 @@ public struct TrajectoryRecorder: TrajectoryObserver {
 /// existential or dictionary lookup per step, and no allocation inside the loop.
 /// - Complexity: O(steps · cost of one gradient), plus O(n²) per step for rotated eigenbases.
 public func descend<L: Landscape, O: Optimizer, Observer: TrajectoryObserver>(
-  landscape: L, optimizer: O, schedule: LearningRateSchedule, start: [Double],
+  landscape: L, optimizer: O, schedule: LearningRateSchedule, clipping: GradientClipping? = nil, start: [Double],
   reference: ReferencePoint, settings: RunSettings, observer: inout Observer
 ) -> RunOutcome {
   let n = landscape.dimension
@@ -135,23 +135,19 @@ public func descend<L: Landscape, O: Optimizer, Observer: TrajectoryObserver>(
     reference.spectrum.eigenvectors.withUnsafeOptionalBuffer { eigenvectors in
       start.withUnsafeBufferPointer { start in
         reference.point.withUnsafeBufferPointer { target in
-          // One- and two-dimensional runs get loops of constant length, which the compiler
-          // unrolls, over a workspace of constant size, which it keeps in registers.
-          switch n {
-          case 1:
+          // A constant lr without clipping gets a loop with nothing to schedule or clip (and no
+          // call in it); anything else the general loop.
+          if case .constant(let rate) = schedule, clipping == nil {
             iterate(
-              kernel: kernel, dimension: FixedDimension<One>(), optimizer: optimizer, schedule: schedule,
+              kernel: kernel, dimension: n, optimizer: optimizer, rates: ConstantRate(rate: rate),
+              clipping: NoClipping(),
               start: start.baseAddress!, target: target.baseAddress!, eigenvectors: eigenvectors,
               referenceValue: reference.value, settings: settings, observer: &observer)
-          case 2:
+          } else {
             iterate(
-              kernel: kernel, dimension: FixedDimension<Two>(), optimizer: optimizer, schedule: schedule,
-              start: start.baseAddress!, target: target.baseAddress!, eigenvectors: eigenvectors,
-              referenceValue: reference.value, settings: settings, observer: &observer)
-          default:
-            iterate(
-              kernel: kernel, dimension: DynamicDimension(value: n), optimizer: optimizer, schedule: schedule,
-              start: start.baseAddress!, target: target.baseAddress!, eigenvectors: eigenvectors,
+              kernel: kernel, dimension: n, optimizer: optimizer,
+              rates: schedule.makeCursor(totalSteps: settings.steps),
+              clipping: clipping, start: start.baseAddress!, target: target.baseAddress!, eigenvectors: eigenvectors,
               referenceValue: reference.value, settings: settings, observer: &observer)
           }
         }
@@ -162,6 +158,36 @@ public func descend<L: Landscape, O: Optimizer, Observer: TrajectoryObserver>(
     classification: summary.classification, reference: reference, finalPoint: summary.finalPoint,
     finalLoss: summary.finalLoss, finalGradientNorm: summary.finalGradientNorm, initialLoss: summary.initialLoss,
     noiseFloor: summary.noiseFloor)
+}
+
+/// Runs the loop at the landscape's dimension `n`: one- and two-dimensional runs get loops of
+/// constant length, which the compiler unrolls, over a workspace of constant size, which it keeps
+/// in registers.
+@inline(__always)
+func iterate<
+  K: LandscapeKernel, O: Optimizer, Rates: LearningRateCursor, Clipping: GradientClipper, Observer: TrajectoryObserver
+>(
+  kernel: K, dimension n: Int, optimizer: O, rates: Rates, clipping: Clipping, start: UnsafePointer<Double>,
+  target: UnsafePointer<Double>, eigenvectors: UnsafePointer<Double>?, referenceValue: Double, settings: RunSettings,
+  observer: inout Observer
+) -> LoopSummary {
+  switch n {
+  case 1:
+    return iterate(
+      kernel: kernel, dimension: FixedDimension<One>(), optimizer: optimizer, rates: rates, clipping: clipping,
+      start: start, target: target, eigenvectors: eigenvectors, referenceValue: referenceValue, settings: settings,
+      observer: &observer)
+  case 2:
+    return iterate(
+      kernel: kernel, dimension: FixedDimension<Two>(), optimizer: optimizer, rates: rates, clipping: clipping,
+      start: start, target: target, eigenvectors: eigenvectors, referenceValue: referenceValue, settings: settings,
+      observer: &observer)
+  default:
+    return iterate(
+      kernel: kernel, dimension: DynamicDimension(value: n), optimizer: optimizer, rates: rates, clipping: clipping,
+      start: start, target: target, eigenvectors: eigenvectors, referenceValue: referenceValue, settings: settings,
+      observer: &observer)
+  }
 }
 
 /// What the loop hands back besides the final point (left in the buffers).
@@ -197,8 +223,11 @@ enum Two: StaticSize { static var value: Int { 2 } }
 /// size when the dimension is fixed, so after inlining the compiler sees plain local memory that
 /// nothing else aliases and keeps it in registers, as it would a C loop's local arrays.
 @inline(__always)
-func iterate<K: LandscapeKernel, D: LoopDimension, O: Optimizer, Observer: TrajectoryObserver>(
-  kernel: K, dimension: D, optimizer: O, schedule: LearningRateSchedule, start: UnsafePointer<Double>,
+func iterate<
+  K: LandscapeKernel, D: LoopDimension, O: Optimizer, Rates: LearningRateCursor, Clipping: GradientClipper,
+  Observer: TrajectoryObserver
+>(
+  kernel: K, dimension: D, optimizer: O, rates: Rates, clipping: Clipping, start: UnsafePointer<Double>,
   target sharedTarget: UnsafePointer<Double>, eigenvectors: UnsafePointer<Double>?, referenceValue: Double,
   settings: RunSettings, observer: inout Observer
 ) -> LoopSummary {
@@ -220,7 +249,8 @@ func iterate<K: LandscapeKernel, D: LoopDimension, O: Optimizer, Observer: Traje
     }
 
     var optimizer = optimizer
-    var cursor = schedule.makeCursor(totalSteps: settings.steps)
+    optimizer.initializeState(state, dimension: n)
+    var cursor = rates
     let steps = settings.steps
     let noiseWindow = max(1, (steps + 9) / 10)
     let noiseStart = steps - noiseWindow
@@ -262,6 +292,10 @@ func iterate<K: LandscapeKernel, D: LoopDimension, O: Optimizer, Observer: Traje
         classifier.finish(step: step, error: error, dimension: n)
         break
       }
+      // Gradient clipping (torch's clip_grad_norm_ / clip_grad_value_): after any gradient noise,
+      // before the optimizer step (so before weight decay).
+      clipping.apply(to: gradient, dimension: n)
+      if let momentum = cursor.momentum { optimizer.setCycledMomentum(momentum) }  // OneCycleLR
       optimizer.step(parameters: x, gradient: gradient, state: state, dimension: n, learningRate: cursor.rate)
       cursor.advance()
       step += 1

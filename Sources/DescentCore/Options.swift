@@ -3,12 +3,15 @@ public enum OptionValue: Sendable, Hashable, CustomStringConvertible {
   case number(Double)
   case flag(Bool)
   case numbers([Double])
+  /// One of the names a `.choice` option allows.
+  case text(String)
 
   public var description: String {
     switch self {
     case .number(let value): NumberText.shortest(value)
     case .flag(let value): value ? "true" : "false"
     case .numbers(let values): NumberText.list(values)
+    case .text(let value): value
     }
   }
 }
@@ -20,11 +23,14 @@ public struct OptionDeclaration: Sendable {
     case flag
     /// A list of numbers; `count` fixes its length when set.
     case numbers(count: Int?)
+    /// One name out of `allowed` (such as OneCycle's `anneal: cos`).
+    case choice([String])
   }
 
   public let name: String
   public let kind: Kind
-  /// nil for a required option.
+  /// nil for an option that is required, or whose default is resolved at run time (such as a
+  /// schedule length that defaults to the run's steps).
   public let defaultValue: OptionValue?
   public let summary: String
 
@@ -40,10 +46,13 @@ public struct OptionDeclaration: Sendable {
 /// building a landscape or optimizer. The config reader positions it at the option's key.
 public struct OptionError: Error, Sendable, Hashable {
   public var option: String?
+  /// The item of a list option the problem is with (`betas` index 0), when it is one item.
+  public var index: Int?
   public var message: String
 
-  public init(option: String?, _ message: String) {
+  public init(option: String?, index: Int? = nil, _ message: String) {
     self.option = option
+    self.index = index
     self.message = message
   }
 }
@@ -80,6 +89,18 @@ public struct OptionValues: Sendable, Hashable {
   public func numbers(_ name: String) -> [Double]? {
     if case .numbers(let value)? = values[name] { return value }
     return nil
+  }
+
+  /// A number option without a default, or nil when it was not given.
+  public func optionalNumber(_ name: String) -> Double? {
+    if case .number(let value)? = values[name] { return value }
+    return nil
+  }
+
+  /// A choice option (its default when not given).
+  public func text(_ name: String) -> String {
+    if case .text(let value)? = values[name] { return value }
+    preconditionFailure("option '\(name)' is not a declared choice")
   }
 
   /// Whether the user set `name` explicitly.

@@ -22,6 +22,31 @@ public enum AnyLandscape: Sendable, Hashable {
 /// An optimizer chosen at run time; `Engine` switches on it once per run, outside the loop.
 public enum AnyOptimizer: Sendable, Hashable {
   case sgd(SGD)
+  /// Adam and AdamW (Adam with decoupled weight decay).
+  case adam(Adam)
+  case adagrad(Adagrad)
+  case rmsprop(RMSprop)
+  case adadelta(Adadelta)
+  case adamax(Adamax)
+  case nadam(NAdam)
+  case radam(RAdam)
+  case lion(Lion)
+
+  /// The option OneCycleLR's `cycle_momentum` overwrites (`momentum` or `betas`), nil when the
+  /// optimizer has neither.
+  public var cycledMomentumOption: String? {
+    switch self {
+    case .sgd: SGD.cycledMomentumOption
+    case .adam: Adam.cycledMomentumOption
+    case .adagrad: Adagrad.cycledMomentumOption
+    case .rmsprop: RMSprop.cycledMomentumOption
+    case .adadelta: Adadelta.cycledMomentumOption
+    case .adamax: Adamax.cycledMomentumOption
+    case .nadam: NAdam.cycledMomentumOption
+    case .radam: RAdam.cycledMomentumOption
+    case .lion: Lion.cycledMomentumOption
+    }
+  }
 }
 
 /// One fully specified run: landscape, start, optimizer, schedule and settings.
@@ -30,6 +55,8 @@ public struct Problem: Sendable, Hashable {
   public var start: [Double]
   public var optimizer: AnyOptimizer
   public var schedule: LearningRateSchedule
+  /// Applied to every gradient before the optimizer step; nil for none.
+  public var clipping: GradientClipping?
   public var settings: RunSettings
   /// x* when the config names it (`minimum:`); otherwise the landscape's own.
   public var givenMinimum: [Double]?
@@ -39,12 +66,14 @@ public struct Problem: Sendable, Hashable {
 
   public init(
     landscape: AnyLandscape, start: [Double], optimizer: AnyOptimizer, schedule: LearningRateSchedule,
-    settings: RunSettings = RunSettings(), givenMinimum: [Double]? = nil, seed: UInt64 = 0
+    clipping: GradientClipping? = nil, settings: RunSettings = RunSettings(), givenMinimum: [Double]? = nil,
+    seed: UInt64 = 0
   ) {
     self.landscape = landscape
     self.start = start
     self.optimizer = optimizer
     self.schedule = schedule
+    self.clipping = clipping
     self.settings = settings
     self.givenMinimum = givenMinimum
     self.seed = seed
@@ -81,7 +110,9 @@ public enum Engine {
     return try run(problem, observer: &observer)
   }
 
-  private static func run<L: Landscape, Observer: TrajectoryObserver>(
+  /// Runs `problem` on `landscape` in place of `problem.landscape`: for landscapes that are not
+  /// cases of `AnyLandscape`, such as the reference landscapes of the tests.
+  public static func run<L: Landscape, Observer: TrajectoryObserver>(
     _ problem: Problem, on landscape: L, observer: inout Observer
   ) throws(EngineError) -> RunOutcome {
     let candidates = landscape.minimizers.count + landscape.otherCriticalPoints.count
@@ -103,10 +134,27 @@ public enum Engine {
     _ problem: Problem, on landscape: L, reference: ReferencePoint, observer: inout Observer
   ) -> RunOutcome {
     switch problem.optimizer {
-    case .sgd(let sgd):
-      return descend(
-        landscape: landscape, optimizer: sgd, schedule: problem.schedule, start: problem.start,
-        reference: reference, settings: problem.settings, observer: &observer)
+    case .sgd(let sgd): return run(problem, on: landscape, with: sgd, reference: reference, observer: &observer)
+    case .adam(let adam): return run(problem, on: landscape, with: adam, reference: reference, observer: &observer)
+    case .adagrad(let adagrad):
+      return run(problem, on: landscape, with: adagrad, reference: reference, observer: &observer)
+    case .rmsprop(let rmsprop):
+      return run(problem, on: landscape, with: rmsprop, reference: reference, observer: &observer)
+    case .adadelta(let adadelta):
+      return run(problem, on: landscape, with: adadelta, reference: reference, observer: &observer)
+    case .adamax(let adamax):
+      return run(problem, on: landscape, with: adamax, reference: reference, observer: &observer)
+    case .nadam(let nadam): return run(problem, on: landscape, with: nadam, reference: reference, observer: &observer)
+    case .radam(let radam): return run(problem, on: landscape, with: radam, reference: reference, observer: &observer)
+    case .lion(let lion): return run(problem, on: landscape, with: lion, reference: reference, observer: &observer)
     }
+  }
+
+  private static func run<L: Landscape, O: Optimizer, Observer: TrajectoryObserver>(
+    _ problem: Problem, on landscape: L, with optimizer: O, reference: ReferencePoint, observer: inout Observer
+  ) -> RunOutcome {
+    descend(
+      landscape: landscape, optimizer: optimizer, schedule: problem.schedule, clipping: problem.clipping,
+      start: problem.start, reference: reference, settings: problem.settings, observer: &observer)
   }
 }

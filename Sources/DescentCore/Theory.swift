@@ -264,9 +264,11 @@ public enum TheoryApplicability {
     guard case .constant = problem.schedule else {
       return "theory covers a constant lr, not a schedule"
     }
-    switch problem.optimizer {
-    case .sgd: return nil
+    guard case .sgd = problem.optimizer else {
+      return "theory covers SGD (plain, heavy ball, Nesterov), not adaptive optimizers"
     }
+    if problem.clipping != nil { return "theory does not cover gradient clipping" }
+    return nil
   }
 
   /// The theory of `problem` around `reference`, or the reason it does not apply.

@@ -1,5 +1,6 @@
 // descent-bench: times the engine's inner loop on fixed sweeps, for scripts/bench.
-// Usage: descent-bench [CASE...]   (no argument: every case). Prints one line per case:
+// Usage: descent-bench [CASE...]   (no argument: the three cases the C reference also runs;
+//        `optimizers`: every optimizer on the ravine). Prints one line per case:
 //   <case> <nanoseconds per step> <steps> <checksum>
 // The checksum (sum of final losses) lets scripts/bench check the C reference did the same work.
 import DescentCore
@@ -27,14 +28,30 @@ let cases: [BenchCase] = [
   BenchCase(name: "nesterov-ravine", problems: ravineSweep(optimizer: .sgd(SGD(momentum: 0.9, nesterov: true)))),
 ]
 
+/// Every optimizer with torch's defaults on the same ravine sweep (lr 0.001 … 0.0099, 1000 steps):
+/// the per-step cost of each optimizer's update, for the table in scripts/bench.
+let optimizerCases: [BenchCase] = [
+  ("sgd", AnyOptimizer.sgd(SGD())), ("sgd-momentum", .sgd(SGD(momentum: 0.9))),
+  ("sgd-nesterov", .sgd(SGD(momentum: 0.9, nesterov: true))), ("adam", .adam(Adam())),
+  ("adam-amsgrad", .adam(Adam(amsgrad: true))), ("adamw", .adam(Adam.adamW())), ("adagrad", .adagrad(Adagrad())),
+  ("rmsprop", .rmsprop(RMSprop())), ("rmsprop-centered-momentum", .rmsprop(RMSprop(momentum: 0.9, centered: true))),
+  ("adadelta", .adadelta(Adadelta())), ("adamax", .adamax(Adamax())), ("nadam", .nadam(NAdam())),
+  ("radam", .radam(RAdam())), ("lion", .lion(Lion())),
+].map { name, optimizer in BenchCase(name: "optimizer-\(name)", problems: ravineSweep(optimizer: optimizer)) }
+
 /// Per-instance cost outside the loop (reference point, eigen-decomposition, classification),
 /// reported separately: one step per instance.
 let setupCase = BenchCase(
   name: "setup-per-instance", problems: ravineSweep(optimizer: .sgd(SGD()), steps: 1, count: 200_000))
 
 let requested = Set(CommandLine.arguments.dropFirst())
-for benchCase in cases + [setupCase]
-where requested.isEmpty ? benchCase.name != setupCase.name : requested.contains(benchCase.name) {
+let selected =
+  requested.isEmpty
+  ? cases
+  : (cases + optimizerCases + [setupCase]).filter {
+    requested.contains($0.name) || (requested.contains("optimizers") && $0.name.hasPrefix("optimizer-"))
+  }
+for benchCase in selected {
   var best = Double.infinity
   var checksum = 0.0
   var steps = 0

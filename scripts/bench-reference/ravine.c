@@ -5,7 +5,10 @@
  * bookkeeping descent does: error vector against the reference point, norm, tolerance and
  * divergence checks, sign-change counting per component, the mid-run norm, loss, gradient norm and
  * the noise-floor sum. Everything computed feeds the result, so nothing is optimized away.
- * Prints: <name> <ns per step> <steps> <checksum>. Build: gcc -O3 -march=native ravine.c -lm */
+ * The optimizer step rounds as torch's CPU kernels (and descent) do: fma() where they fuse, and
+ * nothing else contracted (-ffp-contract=off), so the results are bit-identical to descent's.
+ * Prints: <name> <ns per step> <steps> <checksum>.
+ * Build: gcc -O3 -march=native -ffp-contract=off ravine.c -lm */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,13 +69,14 @@ static double run(const struct landscape *l, double lr, double momentum, int nes
     for (int i = 0; i < N; i++) sq += g[i] * g[i];
     if (step == steps || diverged) break;
     for (int i = 0; i < N; i++) {
+      /* torch's kernels, as descent mirrors them: add(alpha) is one fused multiply-add. */
       double gi = g[i];
       if (momentum != 0) {
-        double b = has_buf ? momentum * buf[i] + gi : gi;
+        double b = has_buf ? fma(1.0, gi, momentum * buf[i]) : gi;
         buf[i] = b;
-        gi = nesterov ? gi + momentum * b : b;
+        gi = nesterov ? fma(momentum, b, gi) : b;
       }
-      x[i] = x[i] - lr * gi;
+      x[i] = fma(-lr, gi, x[i]);
     }
     has_buf = 1;
     step++;

@@ -1,0 +1,101 @@
+import DescentCore
+import Foundation
+import TestSupport
+import Testing
+
+/// descent's optimizers, schedules and clipping against torch.optim trajectories in float64
+/// (`scripts/torch-reference.py`; issue 5, acceptance 1): every coordinate of every step within
+/// 1e-12 relative of torch's, and every lr the same. The worst error of each group is printed.
+///
+/// With torch's fused multiply-adds mirrored, SGD, Adamax, Lion, the schedules and clipping
+/// reproduce torch's bits by construction. The optimizers that take a square root of their state
+/// can drift by an ulp: torch's float64 `Tensor.sqrt` on x86 (MKL's vdSqrt) is off by one ulp for
+/// about 1% of inputs, where descent's root is correctly rounded (a Python mirror of Adam calling
+/// torch's sqrt reproduces torch exactly). On these fixtures Adagrad and Adadelta still match
+/// every bit; Adam, AdamW, NAdam, RAdam and RMSprop agree to a few 1e-14.
+@Suite struct TorchFixtureTests {
+  static let groups = [
+    "sgd", "adam", "adamw", "adagrad", "rmsprop", "adadelta", "adamax", "nadam", "radam", "lion", "schedules",
+    "clipping", "ndim",
+  ]
+
+  @Test func everyGroupHasCasesOnBothLandscapes() {
+    let cases = TorchFixtures.cases
+    #expect(Set(cases.map(\.group)) == Set(Self.groups))
+    for group in Self.groups.prefix(10) {
+      let quadratic = cases.filter { $0.group == group && $0.landscapeName == "quadratic" }
+      let optionSets = Set(cases.filter { $0.group == group }.map { $0.name.split(separator: "-")[1] })
+      #expect(optionSets.filter { Int($0) != nil }.count >= 3, "\(group): at least three option sets")
+      #expect(!quadratic.isEmpty, "\(group): quadratic")
+      #expect(cases.contains { $0.group == group && $0.landscapeName == "rosenbrock" }, "\(group): Rosenbrock")
+    }
+    for torchCase in cases {
+      #expect(torchCase.rows.count == TorchFixtures.steps + 1, "\(torchCase.name)")
+      #expect(torchCase.rows.map(\.step) == Array(0...TorchFixtures.steps), "\(torchCase.name)")
+    }
+    #expect(TorchFixtures.steps >= 100)
+  }
+
+  @Test(arguments: groups) func trajectoriesMatchTorch(group: String) throws {
+    var worst = (error: 0.0, place: "")
+    var worstRate = 0.0
+    for torchCase in TorchFixtures.cases where torchCase.group == group {
+      let rows = try torchCase.run(steps: TorchFixtures.steps)
+      try #require(rows.count == torchCase.rows.count, "\(torchCase.name): \(rows.count) rows")
+      for (row, expected) in zip(rows, torchCase.rows) {
+        for axis in expected.point.indices {
+          let error = relativeError(row.point[axis], expected.point[axis])
+          if error > worst.error {
+            worst = (
+              error, "\(torchCase.name) step \(row.step) axis \(axis): \(row.point[axis]) vs \(expected.point[axis])"
+            )
+          }
+        }
+        worstRate = max(worstRate, relativeError(row.learningRate, expected.learningRate))
+      }
+    }
+    print("torch fixtures \(group): worst relative error \(worst.error) \(worst.place); lr \(worstRate)")
+    #expect(worst.error <= 1e-12, "\(worst.place)")
+    #expect(worstRate <= 1e-12)
+  }
+
+  /// The worst error of each optimizer over all its cases (both landscapes, 12-D, schedules,
+  /// clipping), as the issue asks to state it.
+  @Test func worstErrorPerOptimizer() throws {
+    var worst: [String: Double] = [:]
+    for torchCase in TorchFixtures.cases {
+      let rows = try torchCase.run(steps: TorchFixtures.steps)
+      for (row, expected) in zip(rows, torchCase.rows) {
+        for axis in expected.point.indices {
+          worst[torchCase.optimizerName, default: 0] = max(
+            worst[torchCase.optimizerName, default: 0], relativeError(row.point[axis], expected.point[axis]))
+        }
+      }
+    }
+    for name in OptimizerCatalog.optimizers.map(\.name) {
+      print("torch fixtures, optimizer \(name): worst relative error \(worst[name]!)")
+      #expect(worst[name]! <= 1e-12, "\(name)")
+    }
+  }
+
+  /// OneCycleLR's momentum (SGD's `momentum`, Adam's and Lion's β₁, RMSprop's `momentum`) and lr
+  /// sequences, step by step, against torch's param groups (acceptance 2).
+  @Test func oneCycleCyclesMomentumAsTorchDoes() throws {
+    let oneCycle = TorchFixtures.cases.filter { $0.name.hasPrefix("onecycle") }
+    #expect(oneCycle.count >= 4)
+    for torchCase in oneCycle {
+      var cursor = torchCase.schedule.makeCursor(totalSteps: TorchFixtures.steps)
+      for expected in torchCase.rows {
+        #expect(cursor.rate == expected.learningRate, "\(torchCase.name) lr at step \(expected.step)")
+        #expect(cursor.momentum == expected.momentum, "\(torchCase.name) momentum at step \(expected.step)")
+        cursor.advance()
+      }
+    }
+    // SGD without momentum of its own is given torch's 0.95 → 0.85 → 0.95.
+    let sgd = try #require(TorchFixtures.cases.first { $0.name == "onecycle-sgd" })
+    #expect(sgd.optimizerOptionNames.isEmpty, "plain SGD: momentum comes from the schedule alone")
+    #expect(sgd.rows.first?.momentum == 0.95)
+    #expect(sgd.rows[29].momentum == 0.85, "pct_start 0.3 of 100 steps: the lowest momentum at step 29")
+    #expect(sgd.rows[99].momentum == 0.95, "back at max_momentum at the last step of the cycle")
+  }
+}

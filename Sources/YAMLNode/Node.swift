@@ -29,6 +29,11 @@ public enum ScalarValue: Sendable, Hashable {
   }
 }
 
+/// How a scalar was written in the file.
+public enum ScalarStyle: Sendable, Hashable {
+  case plain, singleQuoted, doubleQuoted, literal, folded
+}
+
 /// A node of a YAML document: a scalar, a sequence or a mapping (keys in file order),
 /// each with the 1-based position where it starts.
 public struct Node: Sendable, Hashable {
@@ -52,10 +57,45 @@ public struct Node: Sendable, Hashable {
 
   public var content: Content
   public var mark: Mark
+  /// How a scalar was written (plain, quoted, block); `.plain` for collections and built nodes.
+  public var style: ScalarStyle = .plain
+  /// Where a scalar's source text ends (exclusive), when read from a file: with `mark` and
+  /// `style` it maps a position inside the scalar's value back to the file.
+  public var endMark: Mark?
 
   public init(_ content: Content, at mark: Mark) {
     self.content = content
     self.mark = mark
+  }
+
+  /// Nodes compare by content and position; how a scalar was written does not count.
+  public static func == (lhs: Node, rhs: Node) -> Bool {
+    lhs.content == rhs.content && lhs.mark == rhs.mark
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(content)
+    hasher.combine(mark)
+  }
+
+  /// The file position of the scalar value's character at `offset` (in Unicode scalars), when
+  /// the value appears verbatim on one line of the file: a plain scalar, or a quoted one without
+  /// escapes before `offset`. nil otherwise (block scalars, folded lines, escapes).
+  public func mark(atValueOffset offset: Int) -> Mark? {
+    guard case .scalar(let text, _) = content, let endMark, endMark.line == mark.line else { return nil }
+    let length = text.unicodeScalars.count
+    let span = endMark.column - mark.column
+    switch style {
+    case .plain where span == length:
+      return Mark(line: mark.line, column: mark.column + offset)
+    case .singleQuoted, .doubleQuoted:
+      // Written as quote + value + quote when nothing is escaped; otherwise only positions
+      // before the first escape are certain, which the source text alone would tell.
+      guard span == length + 2 else { return nil }
+      return Mark(line: mark.line, column: mark.column + 1 + offset)
+    default:
+      return nil
+    }
   }
 
   /// A scalar node holding a number, written in its shortest round-trip form.

@@ -55,7 +55,7 @@ public enum YAMLReader {
 enum Event {
   case streamStart, streamEnd, documentStart(Mark), documentEnd
   case alias(anchor: String, mark: Mark)
-  case scalar(text: String, anchor: String?, tag: String?, plain: Bool, mark: Mark)
+  case scalar(text: String, anchor: String?, tag: String?, plain: Bool, mark: Mark, style: ScalarStyle, end: Mark)
   case sequenceStart(anchor: String?, mark: Mark)
   case sequenceEnd
   case mappingStart(anchor: String?, mark: Mark)
@@ -96,9 +96,18 @@ final class EventReader {
     case YAML_SCALAR_EVENT:
       let scalar = event.data.scalar
       let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+      let style: ScalarStyle
+      switch scalar.style {
+      case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+      case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+      case YAML_LITERAL_SCALAR_STYLE: style = .literal
+      case YAML_FOLDED_SCALAR_STYLE: style = .folded
+      default: style = .plain
+      }
+      let end = Mark(line: Int(event.end_mark.line) + 1, column: Int(event.end_mark.column) + 1)
       return .scalar(
         text: text, anchor: Self.string(scalar.anchor), tag: Self.string(scalar.tag),
-        plain: scalar.style == YAML_PLAIN_SCALAR_STYLE, mark: mark)
+        plain: scalar.style == YAML_PLAIN_SCALAR_STYLE, mark: mark, style: style, end: end)
     case YAML_SEQUENCE_START_EVENT:
       return .sequenceStart(anchor: Self.string(event.data.sequence_start.anchor), mark: mark)
     case YAML_SEQUENCE_END_EVENT: return .sequenceEnd
@@ -170,7 +179,7 @@ struct Composer {
         throw Diagnostic(at: mark, "unknown alias '*\(anchor)'")
       }
       try add(anchored.node, size: anchored.size)
-    case .scalar(let text, let anchor, let tag, let plain, let mark):
+    case .scalar(let text, let anchor, let tag, let plain, let mark, let style, let end):
       let value: ScalarValue
       if let tag, tag != "!" {
         guard let tagged = ScalarResolver.resolveTagged(text, tag: tag) else {
@@ -180,7 +189,9 @@ struct Composer {
       } else {
         value = plain && tag == nil ? ScalarResolver.resolvePlain(text) : .string(text)
       }
-      let node = Node(.scalar(text: text, value: value), at: mark)
+      var node = Node(.scalar(text: text, value: value), at: mark)
+      node.style = style
+      node.endMark = end
       if let anchor { anchors[anchor] = (node, 1) }
       try add(node, size: 1)
     case .sequenceStart(let anchor, let mark):

@@ -37,7 +37,17 @@ public struct ReferencePoint: Sendable, Hashable {
     self.point = point
     self.source = source
     value = landscape.value(at: point)
-    spectrum = SymmetricEigendecomposition(landscape.hessian(at: point))
+    let hessian = landscape.hessian(at: point)
+    // Where f has no Hessian at x* (a kink, such as Ackley's cone written with sqrt), errors are
+    // measured along the coordinate axes and the eigenvalues are unknown (NaN).
+    let entries: [Double]
+    switch hessian.storage {
+    case .diagonal(let diagonal): entries = diagonal
+    case .dense(let dense): entries = dense
+    }
+    spectrum = SymmetricEigendecomposition(
+      entries.allSatisfy(\.isFinite)
+        ? hessian : SymmetricMatrix(diagonal: [Double](repeating: .nan, count: point.count)))
   }
 
   /// x* for a run: the given point, else the landscape's minimizer (or critical point) nearest
@@ -127,7 +137,8 @@ public struct TrajectoryRecorder: TrajectoryObserver {
 /// - Complexity: O(steps · cost of one gradient), plus O(n²) per step for rotated eigenbases.
 public func descend<L: Landscape, O: Optimizer, Observer: TrajectoryObserver>(
   landscape: L, optimizer: O, schedule: LearningRateSchedule, clipping: GradientClipping? = nil, start: [Double],
-  reference: ReferencePoint, settings: RunSettings, observer: inout Observer
+  reference: ReferencePoint, settings: RunSettings, observer: inout Observer,
+  perturbation: GradientPerturbation = .none
 ) -> RunOutcome {
   let n = landscape.dimension
   precondition(start.count == n, "start has \(start.count) coordinates, landscape has \(n)")
@@ -135,20 +146,22 @@ public func descend<L: Landscape, O: Optimizer, Observer: TrajectoryObserver>(
     reference.spectrum.eigenvectors.withUnsafeOptionalBuffer { eigenvectors in
       start.withUnsafeBufferPointer { start in
         reference.point.withUnsafeBufferPointer { target in
-          // A constant lr without clipping gets a loop with nothing to schedule or clip (and no
-          // call in it); anything else the general loop.
-          if case .constant(let rate) = schedule, clipping == nil {
+          // A constant lr on exact gradients without clipping gets a loop with nothing to schedule,
+          // sample or clip (and no call in it); anything else the general loop.
+          if case .constant(let rate) = schedule, clipping == nil, perturbation.sampler == nil {
             iterate(
               kernel: kernel, dimension: n, optimizer: optimizer, rates: ConstantRate(rate: rate),
               clipping: NoClipping(),
               start: start.baseAddress!, target: target.baseAddress!, eigenvectors: eigenvectors,
-              referenceValue: reference.value, settings: settings, observer: &observer)
+              referenceValue: reference.value, settings: settings, observer: &observer,
+              gradientSource: ExactGradient())
           } else {
             iterate(
               kernel: kernel, dimension: n, optimizer: optimizer,
               rates: schedule.makeCursor(totalSteps: settings.steps),
               clipping: clipping, start: start.baseAddress!, target: target.baseAddress!, eigenvectors: eigenvectors,
-              referenceValue: reference.value, settings: settings, observer: &observer)
+              referenceValue: reference.value, settings: settings, observer: &observer,
+              gradientSource: perturbation)
           }
         }
       }
@@ -165,28 +178,29 @@ public func descend<L: Landscape, O: Optimizer, Observer: TrajectoryObserver>(
 /// in registers.
 @inline(__always)
 func iterate<
-  K: LandscapeKernel, O: Optimizer, Rates: LearningRateCursor, Clipping: GradientClipper, Observer: TrajectoryObserver
+  K: LandscapeKernel, O: Optimizer, Rates: LearningRateCursor, Clipping: GradientClipper, Observer: TrajectoryObserver,
+  Source: GradientSource
 >(
   kernel: K, dimension n: Int, optimizer: O, rates: Rates, clipping: Clipping, start: UnsafePointer<Double>,
   target: UnsafePointer<Double>, eigenvectors: UnsafePointer<Double>?, referenceValue: Double, settings: RunSettings,
-  observer: inout Observer
+  observer: inout Observer, gradientSource: Source
 ) -> LoopSummary {
   switch n {
   case 1:
     return iterate(
       kernel: kernel, dimension: FixedDimension<One>(), optimizer: optimizer, rates: rates, clipping: clipping,
       start: start, target: target, eigenvectors: eigenvectors, referenceValue: referenceValue, settings: settings,
-      observer: &observer)
+      observer: &observer, gradientSource: gradientSource)
   case 2:
     return iterate(
       kernel: kernel, dimension: FixedDimension<Two>(), optimizer: optimizer, rates: rates, clipping: clipping,
       start: start, target: target, eigenvectors: eigenvectors, referenceValue: referenceValue, settings: settings,
-      observer: &observer)
+      observer: &observer, gradientSource: gradientSource)
   default:
     return iterate(
       kernel: kernel, dimension: DynamicDimension(value: n), optimizer: optimizer, rates: rates, clipping: clipping,
       start: start, target: target, eigenvectors: eigenvectors, referenceValue: referenceValue, settings: settings,
-      observer: &observer)
+      observer: &observer, gradientSource: gradientSource)
   }
 }
 
@@ -225,11 +239,11 @@ enum Two: StaticSize { static var value: Int { 2 } }
 @inline(__always)
 func iterate<
   K: LandscapeKernel, D: LoopDimension, O: Optimizer, Rates: LearningRateCursor, Clipping: GradientClipper,
-  Observer: TrajectoryObserver
+  Observer: TrajectoryObserver, Source: GradientSource
 >(
   kernel: K, dimension: D, optimizer: O, rates: Rates, clipping: Clipping, start: UnsafePointer<Double>,
   target sharedTarget: UnsafePointer<Double>, eigenvectors: UnsafePointer<Double>?, referenceValue: Double,
-  settings: RunSettings, observer: inout Observer
+  settings: RunSettings, observer: inout Observer, gradientSource: Source
 ) -> LoopSummary {
   let n = dimension.value
   let classifierCount = RegimeClassifier.storageCount(dimension: n)
@@ -292,6 +306,9 @@ func iterate<
         classifier.finish(step: step, error: error, dimension: n)
         break
       }
+      // Stochastic gradients (noise, mini-batches): the optimizer sees a sampled gradient; the loss and
+      // gradient norm recorded above stay the true ones. A no-op for exact runs.
+      gradientSource.apply(gradient: gradient, point: x, step: step, dimension: n)
       // Gradient clipping (torch's clip_grad_norm_ / clip_grad_value_): after any gradient noise,
       // before the optimizer step (so before weight decay).
       clipping.apply(to: gradient, dimension: n)

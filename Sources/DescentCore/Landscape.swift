@@ -43,16 +43,7 @@ extension Landscape where Self: LandscapeKernel, Kernel == Self {
 extension Landscape {
   /// `x` in 1-D, `x`, `y` in 2-D, `x1` … `xn` otherwise; landscapes with named variables
   /// (expressions) override it.
-  public var variableNames: [String] { Self.defaultVariableNames(dimension: dimension) }
-
-  /// `x` for n = 1, `x`, `y` for n = 2, `x1` … `xn` otherwise.
-  public static func defaultVariableNames(dimension: Int) -> [String] {
-    switch dimension {
-    case 1: ["x"]
-    case 2: ["x", "y"]
-    default: (0..<max(dimension, 0)).map { "x\($0 + 1)" }
-    }
-  }
+  public var variableNames: [String] { LandscapeVariables.defaultNames(dimension: dimension) }
 
   /// f(x) and ∇f(x) for an array point (convenience for tests and setup, not for hot loops).
   public func valueAndGradient(at x: [Double]) -> (value: Double, gradient: [Double]) {

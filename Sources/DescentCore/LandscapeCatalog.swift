@@ -13,7 +13,10 @@ public struct LandscapePreset: Sendable {
 
 /// Every landscape preset descent knows, by name.
 public enum LandscapeCatalog {
-  public static let presets: [LandscapePreset] = [
+  public static let presets: [LandscapePreset] = quadraticPresets + testFunctionPresets
+
+  /// parabola, bowl, ravine, quadratic.
+  static let quadraticPresets: [LandscapePreset] = [
     LandscapePreset(
       name: "parabola", formula: "a·x²", summary: "the 1-D parabola of the lesson; GD threshold η < 1/a",
       options: [.init("a", .number, default: .number(1), "curvature coefficient (f'' = 2a)")],

@@ -1,20 +1,57 @@
 /// A landscape chosen at run time; `Engine` switches on it once per run, outside the loop.
 public enum AnyLandscape: Sendable, Hashable {
   case quadratic(Quadratic)
+  case rosenbrock(Rosenbrock)
+  case beale(Beale)
+  case himmelblau(Himmelblau)
+  case booth(Booth)
+  case matyas(Matyas)
+  case threeHumpCamel(ThreeHumpCamel)
+  case sixHumpCamel(SixHumpCamel)
+  case rastrigin(Rastrigin)
+  case ackley(Ackley)
+  case styblinskiTang(StyblinskiTang)
+  case goldsteinPrice(GoldsteinPrice)
+  case saddle(Saddle)
+  case monkeySaddle(MonkeySaddle)
+  case expression(ExpressionLandscape)
+  /// Generated when a run starts (and by `landscape`), so instances stay small.
+  case leastSquares(LeastSquaresOptions)
 
   /// The landscape as an existential, for code outside hot loops.
   public var landscape: any Landscape {
     switch self {
     case .quadratic(let quadratic): quadratic
+    case .rosenbrock(let landscape): landscape
+    case .beale(let landscape): landscape
+    case .himmelblau(let landscape): landscape
+    case .booth(let landscape): landscape
+    case .matyas(let landscape): landscape
+    case .threeHumpCamel(let landscape): landscape
+    case .sixHumpCamel(let landscape): landscape
+    case .rastrigin(let landscape): landscape
+    case .ackley(let landscape): landscape
+    case .styblinskiTang(let landscape): landscape
+    case .goldsteinPrice(let landscape): landscape
+    case .saddle(let landscape): landscape
+    case .monkeySaddle(let landscape): landscape
+    case .expression(let landscape): landscape
+    case .leastSquares(let options): options.makeLandscape()
     }
   }
 
-  public var dimension: Int { landscape.dimension }
+  public var dimension: Int {
+    if case .leastSquares(let options) = self { return options.features }
+    return landscape.dimension
+  }
 
   /// Whether the landscape is a quadratic (theory is exact) rather than linearized at x*.
   public var isQuadratic: Bool {
     switch self {
-    case .quadratic: true
+    case .quadratic, .booth, .matyas, .saddle, .leastSquares: true
+    case .rosenbrock, .beale, .himmelblau, .threeHumpCamel, .sixHumpCamel, .rastrigin, .ackley, .styblinskiTang,
+      .goldsteinPrice, .monkeySaddle, .expression:
+      false
     }
   }
 }
@@ -63,11 +100,13 @@ public struct Problem: Sendable, Hashable {
   /// The seed every random choice of the run derives from (the instance's seed, itself derived
   /// from the suite seed and the instance id), so results never depend on threads or order.
   public var seed: UInt64
+  /// Noise and mini-batches in the gradient the optimizer sees (`.exact`: none).
+  public var stochasticGradient: StochasticGradient
 
   public init(
     landscape: AnyLandscape, start: [Double], optimizer: AnyOptimizer, schedule: LearningRateSchedule,
     clipping: GradientClipping? = nil, settings: RunSettings = RunSettings(), givenMinimum: [Double]? = nil,
-    seed: UInt64 = 0
+    seed: UInt64 = 0, stochasticGradient: StochasticGradient = .exact
   ) {
     self.landscape = landscape
     self.start = start
@@ -77,6 +116,7 @@ public struct Problem: Sendable, Hashable {
     self.settings = settings
     self.givenMinimum = givenMinimum
     self.seed = seed
+    self.stochasticGradient = stochasticGradient
   }
 }
 
@@ -84,11 +124,14 @@ public struct Problem: Sendable, Hashable {
 public enum EngineError: Error, Sendable, Hashable, CustomStringConvertible {
   /// The landscape has no minimizer or critical point to measure errors against, and none was given.
   case noReferencePoint
+  /// Mini-batches were asked of a landscape that is not made of samples, or are larger than it.
+  case invalidBatchSize(String)
 
   public var description: String {
     switch self {
     case .noReferencePoint:
       "the landscape has no known minimizer or critical point; give one with 'minimum:'"
+    case .invalidBatchSize(let message): message
     }
   }
 }
@@ -101,6 +144,23 @@ public enum Engine {
   {
     switch problem.landscape {
     case .quadratic(let quadratic): return try run(problem, on: quadratic, observer: &observer)
+    case .rosenbrock(let landscape): return try run(problem, on: landscape, observer: &observer)
+    case .beale(let landscape): return try run(problem, on: landscape, observer: &observer)
+    case .himmelblau(let landscape): return try run(problem, on: landscape, observer: &observer)
+    case .booth(let landscape): return try run(problem, on: landscape, observer: &observer)
+    case .matyas(let landscape): return try run(problem, on: landscape, observer: &observer)
+    case .threeHumpCamel(let landscape): return try run(problem, on: landscape, observer: &observer)
+    case .sixHumpCamel(let landscape): return try run(problem, on: landscape, observer: &observer)
+    case .rastrigin(let landscape): return try run(problem, on: landscape, observer: &observer)
+    case .ackley(let landscape): return try run(problem, on: landscape, observer: &observer)
+    case .styblinskiTang(let landscape): return try run(problem, on: landscape, observer: &observer)
+    case .goldsteinPrice(let landscape): return try run(problem, on: landscape, observer: &observer)
+    case .saddle(let landscape): return try run(problem, on: landscape, observer: &observer)
+    case .monkeySaddle(let landscape): return try run(problem, on: landscape, observer: &observer)
+    case .expression(let landscape): return try run(problem, on: landscape, observer: &observer)
+    case .leastSquares(let options):
+      let landscape = options.makeLandscape()
+      return try run(problem, on: landscape, samples: landscape, observer: &observer)
     }
   }
 
@@ -111,50 +171,54 @@ public enum Engine {
   }
 
   /// Runs `problem` on `landscape` in place of `problem.landscape`: for landscapes that are not
-  /// cases of `AnyLandscape`, such as the reference landscapes of the tests.
+  /// cases of `AnyLandscape`, such as the reference landscapes of the tests. `samples` is the
+  /// landscape again when it is made of samples (mini-batches draw from it).
   public static func run<L: Landscape, Observer: TrajectoryObserver>(
-    _ problem: Problem, on landscape: L, observer: inout Observer
+    _ problem: Problem, on landscape: L, samples: LeastSquares? = nil, observer: inout Observer
   ) throws(EngineError) -> RunOutcome {
+    let perturbation = try GradientPerturbation(problem, samples: samples)
     let candidates = landscape.minimizers.count + landscape.otherCriticalPoints.count
     var finalPoint = problem.start
     if problem.givenMinimum == nil && candidates > 1 {
       // Several candidates: a first pass finds where the run ends, so x* is the one it approaches.
       var unobserved = NoTrajectoryObserver()
       let provisional = ReferencePoint(landscape: landscape, point: problem.start, source: .given)
-      finalPoint = run(problem, on: landscape, reference: provisional, observer: &unobserved).finalPoint
+      finalPoint =
+        run(problem, on: landscape, reference: provisional, perturbation: perturbation, observer: &unobserved)
+        .finalPoint
     }
     guard let reference = ReferencePoint.choose(for: landscape, given: problem.givenMinimum, finalPoint: finalPoint)
     else {
       throw .noReferencePoint
     }
-    return run(problem, on: landscape, reference: reference, observer: &observer)
+    return run(problem, on: landscape, reference: reference, perturbation: perturbation, observer: &observer)
   }
 
   private static func run<L: Landscape, Observer: TrajectoryObserver>(
-    _ problem: Problem, on landscape: L, reference: ReferencePoint, observer: inout Observer
+    _ problem: Problem, on landscape: L, reference: ReferencePoint, perturbation: GradientPerturbation,
+    observer: inout Observer
   ) -> RunOutcome {
     switch problem.optimizer {
-    case .sgd(let sgd): return run(problem, on: landscape, with: sgd, reference: reference, observer: &observer)
-    case .adam(let adam): return run(problem, on: landscape, with: adam, reference: reference, observer: &observer)
-    case .adagrad(let adagrad):
-      return run(problem, on: landscape, with: adagrad, reference: reference, observer: &observer)
-    case .rmsprop(let rmsprop):
-      return run(problem, on: landscape, with: rmsprop, reference: reference, observer: &observer)
+    case .sgd(let sgd): return run(problem, on: landscape, with: sgd, reference, perturbation, &observer)
+    case .adam(let adam): return run(problem, on: landscape, with: adam, reference, perturbation, &observer)
+    case .adagrad(let adagrad): return run(problem, on: landscape, with: adagrad, reference, perturbation, &observer)
+    case .rmsprop(let rmsprop): return run(problem, on: landscape, with: rmsprop, reference, perturbation, &observer)
     case .adadelta(let adadelta):
-      return run(problem, on: landscape, with: adadelta, reference: reference, observer: &observer)
-    case .adamax(let adamax):
-      return run(problem, on: landscape, with: adamax, reference: reference, observer: &observer)
-    case .nadam(let nadam): return run(problem, on: landscape, with: nadam, reference: reference, observer: &observer)
-    case .radam(let radam): return run(problem, on: landscape, with: radam, reference: reference, observer: &observer)
-    case .lion(let lion): return run(problem, on: landscape, with: lion, reference: reference, observer: &observer)
+      return run(problem, on: landscape, with: adadelta, reference, perturbation, &observer)
+    case .adamax(let adamax): return run(problem, on: landscape, with: adamax, reference, perturbation, &observer)
+    case .nadam(let nadam): return run(problem, on: landscape, with: nadam, reference, perturbation, &observer)
+    case .radam(let radam): return run(problem, on: landscape, with: radam, reference, perturbation, &observer)
+    case .lion(let lion): return run(problem, on: landscape, with: lion, reference, perturbation, &observer)
     }
   }
 
   private static func run<L: Landscape, O: Optimizer, Observer: TrajectoryObserver>(
-    _ problem: Problem, on landscape: L, with optimizer: O, reference: ReferencePoint, observer: inout Observer
+    _ problem: Problem, on landscape: L, with optimizer: O, _ reference: ReferencePoint,
+    _ perturbation: GradientPerturbation, _ observer: inout Observer
   ) -> RunOutcome {
     descend(
       landscape: landscape, optimizer: optimizer, schedule: problem.schedule, clipping: problem.clipping,
-      start: problem.start, reference: reference, settings: problem.settings, observer: &observer)
+      start: problem.start, reference: reference, settings: problem.settings, observer: &observer,
+      perturbation: perturbation)
   }
 }

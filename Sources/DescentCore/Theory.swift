@@ -268,6 +268,9 @@ public enum TheoryApplicability {
       return "theory covers SGD (plain, heavy ball, Nesterov), not adaptive optimizers"
     }
     if problem.clipping != nil { return "theory does not cover gradient clipping" }
+    if !problem.stochasticGradient.isExact {
+      return "theory covers exact gradients, not noise or mini-batches (see 'noise_floor' for their steady state)"
+    }
     return nil
   }
 
@@ -284,6 +287,9 @@ public enum TheoryApplicability {
     // ±H + wd·I (same eigenvectors), whose fixed point is x* only when x* = 0 or wd = 0.
     if sgd.weightDecay != 0 && reference.point.contains(where: { $0 != 0 }) {
       return .failure(TheoryError(reason: "weight decay moves the fixed point away from x* ≠ 0; theory does not apply"))
+    }
+    guard reference.spectrum.eigenvalues.allSatisfy(\.isFinite) else {
+      return .failure(TheoryError(reason: "f has no Hessian at x* (a kink); theory does not apply"))
     }
     let theory = QuadraticTheory(spectrum: reference.spectrum, isLocal: !problem.landscape.isQuadratic).seen(by: sgd)
     let spectrum = theory.spectrum

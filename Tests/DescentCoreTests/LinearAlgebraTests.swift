@@ -51,7 +51,7 @@ import Testing
     #expect(NumberText.shortest(0.1 + 0.2) == "0.30000000000000004")
     #expect(NumberText.shortest(.nan) == "nan")
     #expect(NumberText.shortest(-.infinity) == "-inf")
-    for value in [0.1, 1e-6, 1.5e20, 5e-324, .pi, 0.30000000000000004] {
+    for value in [0.1, 1e-6, 1.5e20, .leastNonzeroMagnitude, .pi, 0.30000000000000004] {
       #expect(Double(NumberText.shortest(value)) == value)
     }
   }

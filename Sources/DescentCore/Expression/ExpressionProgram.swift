@@ -1,0 +1,318 @@
+/// One operation of a compiled expression. Operations with a constant operand (`addConstant`,
+/// …) are what `a + 2`, `3*a` and `a^2` compile to, so constants cost no register traffic.
+public enum ExpressionOperation: UInt8, Sendable, Hashable {
+  // a ∘ b
+  case add, subtract, multiply, divide
+  /// aᵇ = exp(b·ln a), for a > 0 (or b constant: see `integerPower`, `powerConstant`).
+  case power
+  case minimum, maximum
+  /// c₁·a + c₂·b: a sum or difference with a constant factor on either side (`x - 3*y`, `2*x + y`).
+  case linear
+  /// (c₁·a + c₂·b) + c₀: such a sum plus a constant (`x^2 + y - 11`).
+  case linearOffset
+  /// c₁·a + c₀ (`19 - 14*x`).
+  case affine
+  /// (c·a)·b: a product whose left factor has a constant factor (`6*x*y`).
+  case scaledProduct
+  // a ∘ c, c ∘ a with a constant c
+  case addConstant, multiplyConstant
+  /// c − a.
+  case subtractFromConstant
+  /// a / c.
+  case divideByConstant
+  /// c / a.
+  case divideConstantBy
+  /// aⁿ for an integer n (stored in the constant), by repeated squaring.
+  case integerPower
+  /// aᶜ for a non-integer constant c.
+  case powerConstant
+  /// cᵃ for a constant base c > 0.
+  case constantPower
+  // f(a)
+  case negate, square, exp, log, sqrt, sin, cos, tan, tanh, abs
+}
+
+/// One step of a compiled expression: register `first + index` ← operation(left, right, constant).
+struct ExpressionInstruction: Sendable, Hashable {
+  var operation: ExpressionOperation
+  var left: Int32
+  var right: Int32
+  var constant: Double
+  /// c₂ of `linear`, `linearOffset`; c₀ of `affine`.
+  var secondConstant: Double = 0
+  /// c₀ of `linearOffset`.
+  var thirdConstant: Double = 0
+
+  /// The identity of the computation, for common-subexpression elimination (constants by bits).
+  var key: [UInt64] {
+    [
+      UInt64(operation.rawValue), UInt64(bitPattern: Int64(left)), UInt64(bitPattern: Int64(right)),
+      constant.bitPattern, secondConstant.bitPattern, thirdConstant.bitPattern,
+    ]
+  }
+}
+
+/// A compiled expression: a straight-line program over registers in static single assignment
+/// form. Registers 0 ..< n hold the variables, then the constants some instruction needs as a
+/// register operand, then one register per instruction, in order.
+///
+/// Compiling folds constant subexpressions, turns operations with one constant operand into
+/// their constant forms, x² into `square` and integer powers into `integerPower`, and computes
+/// each distinct subexpression once.
+struct ExpressionProgram: Sendable, Hashable {
+  let variableCount: Int
+  /// The values of registers n ..< n + constants.count.
+  let constants: [Double]
+  let instructions: [ExpressionInstruction]
+  /// The register holding f.
+  let result: Int
+
+  var firstInstructionRegister: Int { variableCount + constants.count }
+  var registerCount: Int { firstInstructionRegister + instructions.count }
+
+  init(_ tree: ExpressionTree, variableCount: Int) {
+    var compiler = Compiler(variableCount: variableCount)
+    let operand = compiler.compile(tree)
+    let result = compiler.register(operand)
+    // Constants were numbered after the variables as they were met; instructions refer to them
+    // with provisional numbers, renumbered here once the constant count is final.
+    self.variableCount = variableCount
+    constants = compiler.constants
+    let shift = Int32(compiler.constants.count)
+    instructions = compiler.instructions.map { instruction in
+      var moved = instruction
+      moved.left = compiler.finalRegister(instruction.left, shift: shift)
+      moved.right = compiler.finalRegister(instruction.right, shift: shift)
+      return moved
+    }
+    self.result = Int(compiler.finalRegister(result, shift: shift))
+  }
+
+  /// Builds the instruction list. Provisional register numbers: variables 0 ..< n, constants
+  /// n ..< n + C (C grows while compiling), instructions from `instructionBase` upwards; they are
+  /// shifted into final positions at the end.
+  private struct Compiler {
+    enum Operand {
+      case constant(Double)
+      case register(Int32)
+    }
+
+    let variableCount: Int
+    var constants: [Double] = []
+    var constantRegisters: [UInt64: Int32] = [:]
+    var instructions: [ExpressionInstruction] = []
+    var known: [[UInt64]: Int32] = [:]
+    /// Provisional numbers of instruction registers start here, far above any constant.
+    let instructionBase: Int32 = 1 << 30
+
+    init(variableCount: Int) {
+      self.variableCount = variableCount
+    }
+
+    func finalRegister(_ provisional: Int32, shift: Int32) -> Int32 {
+      provisional >= instructionBase ? provisional - instructionBase + Int32(variableCount) + shift : provisional
+    }
+
+    mutating func register(_ operand: Operand) -> Int32 {
+      switch operand {
+      case .register(let register): return register
+      case .constant(let value):
+        if let register = constantRegisters[value.bitPattern] { return register }
+        let register = Int32(variableCount + constants.count)
+        constants.append(value)
+        constantRegisters[value.bitPattern] = register
+        return register
+      }
+    }
+
+    mutating func emit(
+      _ operation: ExpressionOperation, _ left: Int32, _ right: Int32 = 0, constant: Double = 0,
+      secondConstant: Double = 0, thirdConstant: Double = 0
+    ) -> Operand {
+      let instruction = ExpressionInstruction(
+        operation: operation, left: left, right: right, constant: constant, secondConstant: secondConstant,
+        thirdConstant: thirdConstant)
+      if let register = known[instruction.key] { return .register(register) }
+      let register = instructionBase + Int32(instructions.count)
+      instructions.append(instruction)
+      known[instruction.key] = register
+      return .register(register)
+    }
+
+    mutating func compile(_ tree: ExpressionTree) -> Operand {
+      switch tree {
+      case .constant(let value): return .constant(value)
+      case .variable(let index): return .register(Int32(index))
+      case .unary(let operation, let argument):
+        let operand = compile(argument)
+        switch operand {
+        case .constant(let value): return .constant(ExpressionEvaluation.unary(operation, value))
+        case .register(let register): return emit(operation, register)
+        }
+      case .binary(let operation, let leftTree, let rightTree):
+        if let fused = fused(operation, leftTree, rightTree) { return fused }
+        return binary(operation, compile(leftTree), compile(rightTree))
+      }
+    }
+
+    /// `a ± c·b` and `c·a ± b` as one `linear`, `(a ± b) ± k` as one `linearOffset`, `k ± c·a` as
+    /// one `affine`, `(c·a)·b` as one `scaledProduct`. The fused forms round exactly as the
+    /// separate operations do (multiplying by ±1 and negating are exact, and the sums are taken in
+    /// the written order), so fusing never changes a result.
+    mutating func fused(_ operation: ExpressionOperation, _ leftTree: ExpressionTree, _ rightTree: ExpressionTree)
+      -> Operand?
+    {
+      let sign: Double = operation == .subtract ? -1 : 1
+      switch operation {
+      case .add, .subtract:
+        // One side constant: k ± (c·t), (c·t) ± k, k ± (p ± q), (p ± q) ± k.
+        if let k = Self.constantValue(leftTree) ?? Self.constantValue(rightTree) {
+          let constantOnLeft = Self.constantValue(leftTree) != nil
+          let other = constantOnLeft ? rightTree : leftTree
+          // The other side's sign in the result, and the constant's.
+          let (otherSign, offset) = constantOnLeft ? (sign, k) : (1.0, sign * k)
+          if let (scale, term) = Self.scaled(other), case .register(let a) = compile(term) {
+            return emit(.affine, a, constant: otherSign * scale, secondConstant: offset)
+          }
+          if let (c1, p, c2, q) = Self.sum(other), case .register(let a) = compile(p),
+            case .register(let b) = compile(q)
+          {
+            return emit(
+              .linearOffset, a, b, constant: otherSign * c1, secondConstant: otherSign * c2, thirdConstant: offset)
+          }
+          return nil
+        }
+        guard Self.scaled(leftTree) != nil || Self.scaled(rightTree) != nil,
+          let (c1, p, c2, q) = Self.sum(.binary(operation, leftTree, rightTree)),
+          case .register(let a) = compile(p), case .register(let b) = compile(q)
+        else { return nil }
+        return emit(.linear, a, b, constant: c1, secondConstant: c2)
+      case .multiply:
+        guard let (scale, factor) = Self.scaled(leftTree), case .register(let a) = compile(factor),
+          case .register(let b) = compile(rightTree)
+        else { return nil }
+        return emit(.scaledProduct, a, b, constant: scale)
+      default:
+        return nil
+      }
+    }
+
+    /// (c₁, p, c₂, q) when `tree` is c₁·p ± c₂·q (each factor optional) with p and q not constant.
+    static func sum(_ tree: ExpressionTree) -> (Double, ExpressionTree, Double, ExpressionTree)? {
+      guard case .binary(let operation, let left, let right) = tree, operation == .add || operation == .subtract,
+        constantValue(left) == nil, constantValue(right) == nil
+      else { return nil }
+      let (c1, p) = scaled(left) ?? (1, left)
+      let (c2, q) = scaled(right) ?? (1, right)
+      return (c1, p, operation == .add ? c2 : -c2, q)
+    }
+
+    /// (c, t) when `tree` is c·t, t·c or −t for a constant c and a non-constant t.
+    static func scaled(_ tree: ExpressionTree) -> (Double, ExpressionTree)? {
+      switch tree {
+      case .binary(.multiply, let left, let right):
+        if let c = constantValue(left), constantValue(right) == nil { return (c, right) }
+        if let c = constantValue(right), constantValue(left) == nil { return (c, left) }
+        return nil
+      case .unary(.negate, let operand) where constantValue(operand) == nil:
+        return (-1, operand)
+      default:
+        return nil
+      }
+    }
+
+    /// The value of a constant subtree (the parser folds every subtree without variables into a
+    /// `.constant` leaf), else nil.
+    static func constantValue(_ tree: ExpressionTree) -> Double? {
+      if case .constant(let value) = tree { return value }
+      return nil
+    }
+
+    mutating func binary(_ operation: ExpressionOperation, _ left: Operand, _ right: Operand) -> Operand {
+      switch (left, right) {
+      case (.constant(let a), .constant(let b)):
+        return .constant(ExpressionEvaluation.binary(operation, a, b))
+      case (.register(let a), .constant(let c)):
+        switch operation {
+        case .add: return emit(.addConstant, a, constant: c)
+        case .subtract: return emit(.addConstant, a, constant: -c)
+        case .multiply: return emit(.multiplyConstant, a, constant: c)
+        case .divide: return emit(.divideByConstant, a, constant: c)
+        case .power:
+          if c == c.rounded(), abs(c) <= 64 {
+            switch c {
+            case 0: return .constant(1)
+            case 1: return .register(a)
+            case 2: return emit(.square, a)
+            default: return emit(.integerPower, a, constant: c)
+            }
+          }
+          return emit(.powerConstant, a, constant: c)
+        default: return emit(operation, a, register(.constant(c)))
+        }
+      case (.constant(let c), .register(let b)):
+        switch operation {
+        case .add: return emit(.addConstant, b, constant: c)
+        case .subtract: return emit(.subtractFromConstant, b, constant: c)
+        case .multiply: return emit(.multiplyConstant, b, constant: c)
+        case .divide: return emit(.divideConstantBy, b, constant: c)
+        case .power: return emit(.constantPower, b, constant: c)
+        default: return emit(operation, register(.constant(c)), b)
+        }
+      case (.register(let a), .register(let b)):
+        return emit(operation, a, b)
+      }
+    }
+  }
+}
+
+/// The scalar value of every operation, shared by constant folding, the first-order kernel and the
+/// second-order (Hessian) evaluation so that all three compute f identically.
+enum ExpressionEvaluation {
+  /// f(a) of a one-argument operation.
+  @inline(__always)
+  static func unary(_ operation: ExpressionOperation, _ a: Double) -> Double {
+    switch operation {
+    case .negate: -a
+    case .square: a * a
+    case .exp: Elementary.exp(a)
+    case .log: Elementary.log(a)
+    case .sqrt: a.squareRoot()
+    case .sin: Elementary.sin(a)
+    case .cos: Elementary.cos(a)
+    case .tan: Elementary.tan(a)
+    case .tanh: Elementary.tanh(a)
+    case .abs: Swift.abs(a)
+    default: preconditionFailure("\(operation) is not a one-argument operation")
+    }
+  }
+
+  /// a ∘ b of a two-argument operation (also used with one constant operand).
+  @inline(__always)
+  static func binary(_ operation: ExpressionOperation, _ a: Double, _ b: Double) -> Double {
+    switch operation {
+    case .add: a + b
+    case .subtract: a - b
+    case .multiply: a * b
+    case .divide: a / b
+    case .power: b == b.rounded() && Swift.abs(b) <= 64 ? integerPower(a, Int(b)) : Elementary.pow(a, b)
+    case .minimum: a <= b ? a : b
+    case .maximum: a >= b ? a : b
+    default: preconditionFailure("\(operation) is not a two-argument operation")
+    }
+  }
+
+  /// aⁿ by repeated squaring (so x² is x·x and x⁴ is (x²)², as hand-written code computes them).
+  @inline(__always)
+  static func integerPower(_ base: Double, _ exponent: Int) -> Double {
+    var result = 1.0
+    var square = base
+    var remaining = exponent.magnitude
+    while remaining > 0 {
+      if remaining & 1 == 1 { result *= square }
+      remaining >>= 1
+      if remaining > 0 { square *= square }
+    }
+    return exponent < 0 ? 1 / result : result
+  }
+}

@@ -1,0 +1,254 @@
+import DescentCore
+import Foundation
+import TestSupport
+import Testing
+
+/// The expression language: syntax, automatic derivatives against closed forms, errors with their
+/// places, compilation, and trajectories equal to the presets' (issue 4, acceptance 2 and 4).
+@Suite struct ExpressionTests {
+  private func value(_ source: String, at point: [Double], variables: [String]? = nil) throws -> Double {
+    try ExpressionLandscape(source, variables: variables).value(at: point)
+  }
+
+  private func error(_ source: String, variables: [String]? = nil) -> ExpressionError? {
+    do {
+      _ = try ExpressionLandscape(source, variables: variables)
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  @Test func precedenceAndAssociativityAreMathematical() throws {
+    #expect(try value("-x^2", at: [3]) == -9, "unary minus binds looser than ^")
+    #expect(try value("2^3^2*x", at: [1]) == 512, "^ is right-associative")
+    #expect(try value("2^-1 + x", at: [0]) == 0.5)
+    #expect(try value("x - 2 - 3", at: [10]) == 5, "- is left-associative")
+    #expect(try value("x / 2 / 4", at: [16]) == 2)
+    #expect(try value("1 + 2*x^2", at: [3]) == 19)
+    #expect(try value("-(x + 1)*-2", at: [2]) == 6)
+    #expect(try value("1e-3*x + .5 + 2. + 1.5E+2", at: [1000]) == 153.5)
+    #expect(try value("pi*x + e", at: [2]) == 2 * Double.pi + exp(1))
+    #expect(try value("2·x − 1 + 3×x + π", at: [1]) == 4 + Double.pi, "·, ×, − and π are accepted")
+    #expect(try value("min(x, 2) + max(x, 2) + abs(-x)", at: [5]) == 12)
+  }
+
+  @Test func variablesComeInOrderOfFirstAppearanceUnlessGiven() throws {
+    #expect(try ExpressionLandscape("y^2 + x + y").variableNames == ["y", "x"])
+    #expect(try ExpressionLandscape("y^2 + x", variables: ["x", "y"]).variableNames == ["x", "y"])
+    let extra = try ExpressionLandscape("x^2", variables: ["x", "y"])
+    #expect(extra.dimension == 2)
+    #expect(extra.gradient(at: [3, 5]) == [6, 0], "a listed variable f does not use has zero slope")
+    #expect(try ExpressionLandscape("alpha_1 * x2").variableNames == ["alpha_1", "x2"])
+  }
+
+  /// Each function at u = 0.7x − 0.2y + 0.3, against its closed-form derivatives and the chain
+  /// rule: ∇f = f'(u)·(0.7, −0.2), ∇²f = f''(u)·(0.7, −0.2)(0.7, −0.2)ᵀ.
+  @Test func functionsHaveTheirClosedFormDerivatives() throws {
+    let functions: [(String, (Double) -> (Double, Double, Double))] = [
+      ("exp", { (exp($0), exp($0), exp($0)) }),
+      ("log", { (log($0), 1 / $0, -1 / ($0 * $0)) }),
+      ("sqrt", { (sqrt($0), 0.5 / sqrt($0), -0.25 / pow($0, 1.5)) }),
+      ("sin", { (sin($0), cos($0), -sin($0)) }),
+      ("cos", { (cos($0), -sin($0), -cos($0)) }),
+      ("tan", { (tan($0), 1 / (cos($0) * cos($0)), 2 * tan($0) / (cos($0) * cos($0))) }),
+      ("tanh", { (tanh($0), 1 - tanh($0) * tanh($0), -2 * tanh($0) * (1 - tanh($0) * tanh($0))) }),
+      ("abs", { (abs($0), $0 > 0 ? 1 : -1, 0) }),
+    ]
+    let direction = [0.7, -0.2]
+    for point in [[0.4, 0.1], [1.3, -0.8], [-0.5, 0.2]] {
+      let u = 0.7 * point[0] - 0.2 * point[1] + 0.3
+      for (name, closedForm) in functions {
+        if name == "log" || name == "sqrt", u <= 0 { continue }
+        let landscape = try ExpressionLandscape("\(name)(0.7*x - 0.2*y + 0.3)")
+        let (f0, f1, f2) = closedForm(u)
+        let (value, gradient) = landscape.valueAndGradient(at: point)
+        let hessian = landscape.hessian(at: point).rows.flatMap { $0 }
+        let expectedHessian = [0, 1].flatMap { i in [0, 1].map { j in f2 * direction[i] * direction[j] } }
+        #expect(relativeError(value, f0) <= 1e-15, "\(name) at \(point)")
+        #expect(relativeError(gradient, direction.map { f1 * $0 }) <= 1e-14, "\(name)' at \(point)")
+        #expect(abs(relativeError(hessian, expectedHessian)) <= 1e-14 || f2 == 0, "\(name)'' at \(point)")
+        if f2 == 0 { #expect(hessian.allSatisfy { $0 == 0 }, "\(name)'' at \(point)") }
+      }
+    }
+  }
+
+  @Test func operationsHaveTheirClosedFormDerivatives() throws {
+    let (x, y) = (1.7, 0.6)
+    // f = x·y + x/y + x^y + y^3 + 2^x + x^2.5: closed-form gradient and Hessian.
+    let landscape = try ExpressionLandscape("x*y + x/y + x^y + y^3 + 2^x + x^2.5")
+    let gradient = [
+      y + 1 / y + y * pow(x, y - 1) + log(2) * pow(2, x) + 2.5 * pow(x, 1.5),
+      x - x / (y * y) + pow(x, y) * log(x) + 3 * y * y,
+    ]
+    let hxx = y * (y - 1) * pow(x, y - 2) + log(2) * log(2) * pow(2, x) + 3.75 * pow(x, 0.5)
+    let hxy = 1 - 1 / (y * y) + pow(x, y - 1) * (1 + y * log(x))
+    let hyy = 2 * x / (y * y * y) + pow(x, y) * log(x) * log(x) + 6 * y
+    #expect(relativeError(landscape.gradient(at: [x, y]), gradient) <= 1e-14)
+    #expect(relativeError(landscape.hessian(at: [x, y]).rows.flatMap { $0 }, [hxx, hxy, hxy, hyy]) <= 1e-14)
+    // min/max take the derivative of the argument they select.
+    let selected = try ExpressionLandscape("min(x^2, y) + max(3*x, y^3)")
+    #expect(selected.gradient(at: [x, y]) == [3, 1])
+    #expect(selected.gradient(at: [0.5, 4]) == [1, 48])
+    // Integer powers, including negative ones.
+    let powers = try ExpressionLandscape("x^5 + x^-2 + x^0 + x^1")
+    #expect(relativeError(powers.gradient(at: [x])[0], 5 * pow(x, 4) - 2 * pow(x, -3) + 1) <= 1e-15)
+    #expect(relativeError(powers.hessian(at: [x])[0, 0], 20 * pow(x, 3) + 6 * pow(x, -4)) <= 1e-15)
+  }
+
+  @Test func compilationFoldsConstantsAndSharesSubexpressions() throws {
+    // 1 − x, (1 − x)², x², y − x², (y − x²)², (1 − x)² + 100·(y − x²)².
+    #expect(try ExpressionLandscape("(1 - x)^2 + 100*(y - x^2)^2").instructionCount == 6)
+    // x², x² + y − 11, (…)², y², x + y² − 7, (…)², sum.
+    #expect(try ExpressionLandscape("(x^2 + y - 11)^2 + (x + y^2 - 7)^2").instructionCount == 7)
+    #expect(try ExpressionLandscape("x^2 + x^2").instructionCount == 2, "x² is computed once")
+    #expect(try ExpressionLandscape("2*pi*x").instructionCount == 1, "2·π is folded")
+    #expect(try ExpressionLandscape("x*2*pi").instructionCount == 2, "(x·2)·π is not")
+    #expect(try ExpressionLandscape("x + sqrt(4)*exp(0)").instructionCount == 1)
+    #expect(try ExpressionLandscape("x").instructionCount == 0)
+    #expect(try value("x", at: [4]) == 4)
+  }
+
+  /// Fused instructions round exactly as the operations written: same value and gradient, bit
+  /// for bit, as the formula evaluated step by step in Double.
+  @Test func fusedInstructionsRoundAsWritten() throws {
+    let (x, y) = (3.3, 1.7)
+    let cases: [(String, Double, [Double])] = [
+      ("x^2 + y - 11", x * x + y - 11, [2 * x, 1]),
+      ("11 - (x^2 + y)", 11 - (x * x + y), [-(2 * x), -1]),
+      ("19 - 14*x + 0*y", 19 - 14 * x + 0 * y, [-14, 0]),
+      ("2*x - 3*y", 2 * x - 3 * y, [2, -3]),
+      ("x - y*0.7 + 0.1", x - y * 0.7 + 0.1, [1, -0.7]),
+      ("6*x*y", 6 * x * y, [y * 6, 6 * x]),
+      ("0.3 - x*y", 0.3 - x * y, [-y, -x]),
+      ("x + -y", x + -y, [1, -1]),
+    ]
+    for (source, value, gradient) in cases {
+      let landscape = try ExpressionLandscape(source, variables: ["x", "y"])
+      let (computed, computedGradient) = landscape.valueAndGradient(at: [x, y])
+      #expect(computed == value, "\(source)")
+      #expect(computedGradient == gradient, "\(source)")
+      #expect(landscape.instructionCount <= 3, "\(source): \(landscape.instructionCount) instructions")
+    }
+  }
+
+  @Test func parseErrorsPointAtTheProblem() throws {
+    let power = try #require(error("x^^2"))
+    #expect(power.location == .text(offset: 2, length: 1))
+    #expect(power.message == "expected a number, a variable, a function call or '(' after '^', found '^'")
+
+    let function = try #require(error("sinn(x)"))
+    #expect(function.location == .text(offset: 0, length: 4))
+    #expect(function.unknownFunction == "sinn")
+
+    let variable = try #require(error("x + z", variables: ["x", "y"]))
+    #expect(variable.location == .text(offset: 4, length: 1))
+    #expect(variable.message == "unknown variable 'z': 'vars' lists x, y")
+
+    let cases: [(String, Int, Int, String)] = [
+      ("2x", 1, 1, "expected an operator or the end of the expression, found 'x' (write '2*x' to multiply)"),
+      ("(x + 1", 6, 1, "expected ')' to close the '(' at column 1, found the end of the expression"),
+      ("x + 1)", 5, 1, "unmatched ')'"),
+      ("x**2", 1, 2, "'**' is not an operator here: write powers with '^'"),
+      ("sin x", 0, 3, "'sin' is a function: call it as sin(...)"),
+      ("sin(x, y)", 0, 3, "sin takes 1 argument, found 2"),
+      ("min(x)", 0, 3, "min takes 2 arguments, found 1"),
+      ("pi(x)", 0, 2, "'pi' is a constant, not a function (write 'pi*(...)' to multiply)"),
+      ("x*(y)(x)", 5, 1, "expected an operator or the end of the expression, found '('"),
+      (
+        "x + ", 4, 1, "expected a number, a variable, a function call or '(' after '+', found the end of the expression"
+      ),
+      ("1e+ * x", 0, 3, "malformed number '1e+': the exponent has no digits"),
+      ("1.2.3*x", 0, 5, "malformed number '1.2.3'"),
+      ("x $ y", 2, 1, "unexpected character '$'"),
+      ("   ", 0, 1, "the expression is empty"),
+      ("3 + 4", 0, 5, "the expression has no variables: give them with 'vars'"),
+    ]
+    for (source, offset, length, message) in cases {
+      let found = try #require(error(source), "\(source) should not compile")
+      #expect(found.location == .text(offset: offset, length: length), "\(source)")
+      #expect(found.message == message, "\(source)")
+    }
+    // Nesting is capped so that parsing and compiling cannot exhaust the stack.
+    let parentheses = String(repeating: "(", count: 2000) + "x" + String(repeating: ")", count: 2000)
+    #expect(error(parentheses)?.location == .text(offset: 200, length: 1), "the 201st '('")
+    #expect(error(parentheses)?.message == "parentheses, calls, signs and powers nest more than 200 levels deep")
+    #expect(error(String(repeating: "-", count: 5000) + "x")?.location == .text(offset: 200, length: 1))
+    let nested = String(repeating: "(", count: 150) + "x" + String(repeating: ")", count: 150)
+    #expect(try ExpressionLandscape(nested).dimension == 1)
+    let longSum = Array(repeating: "x", count: 1500).joined(separator: "+")
+    #expect(error(longSum)?.location == .text(offset: 2001, length: 1), "the 1001st '+'")
+    #expect(error(longSum)?.message == "the expression is more than 1000 operations deep")
+    #expect(try ExpressionLandscape(Array(repeating: "x", count: 900).joined(separator: "+")).value(at: [2]) == 1800)
+    #expect(error("x^2", variables: ["x", "x"])?.location == .variable(index: 1))
+    #expect(error("x^2", variables: ["x", "pi"])?.location == .variable(index: 1))
+    #expect(error("x^2", variables: [])?.message == "'vars' must list at least one variable")
+  }
+
+  /// Acceptance 2: the expression of Rosenbrock's function gives the preset's trajectory to 1e-12
+  /// with every optimizer (every SGD variant and the whole torch.optim family, plus a schedule
+  /// and clipping), bit for bit in fact: the preset rounds as the chain rule does.
+  @Test(arguments: [
+    (AnyOptimizer.sgd(SGD()), 0.001), (.sgd(SGD(momentum: 0.9)), 0.001),
+    (.sgd(SGD(momentum: 0.9, nesterov: true)), 0.001), (.sgd(SGD(momentum: 0.5, dampening: 0.3)), 0.001),
+    (.sgd(SGD(momentum: 0.8, weightDecay: 0.01)), 0.001),
+    (.adam(Adam()), 0.01), (.adam(Adam(amsgrad: true)), 0.01),
+    (.adam(Adam(weightDecay: 0.01, decoupledWeightDecay: true)), 0.01),
+    (.adagrad(Adagrad()), 0.1), (.rmsprop(RMSprop()), 0.001), (.rmsprop(RMSprop(momentum: 0.5, centered: true)), 0.001),
+    (.adadelta(Adadelta()), 1.0), (.adamax(Adamax()), 0.01), (.nadam(NAdam()), 0.01), (.radam(RAdam()), 0.0001),
+    (.lion(Lion()), 1e-4),
+  ])
+  func rosenbrockExpressionFollowsThePresetTrajectory(_ optimizer: AnyOptimizer, _ lr: Double) throws {
+    let expression = try ExpressionLandscape("(1 - x)^2 + 100*(y - x^2)^2")
+    func trajectory(_ landscape: AnyLandscape, _ schedule: LearningRateSchedule, _ clipping: GradientClipping?) throws
+      -> [[Double]]
+    {
+      try runRecording(
+        Problem(
+          landscape: landscape, start: [-1.2, 1], optimizer: optimizer, schedule: schedule, clipping: clipping,
+          settings: RunSettings(steps: 3000), givenMinimum: [1, 1])
+      ).rows.map(\.point)
+    }
+    let variants: [(LearningRateSchedule, GradientClipping?)] = [
+      (.constant(lr), nil), (.exponential(ExponentialSchedule(rate: lr, gamma: 0.999)), .norm(maximum: 10)),
+    ]
+    for (schedule, clipping) in variants {
+      let preset = try trajectory(.rosenbrock(Rosenbrock()), schedule, clipping)
+      let compiled = try trajectory(.expression(expression), schedule, clipping)
+      #expect(preset.count == 3001)
+      var worst = 0.0
+      for (a, b) in zip(compiled, preset) { worst = max(worst, relativeError(a, b)) }
+      #expect(worst <= 1e-12)
+      #expect(compiled == preset, "bit for bit")
+      let rosenbrock = Rosenbrock()
+      #expect(rosenbrock.value(at: preset.last!) < rosenbrock.value(at: [-1.2, 1]), "the run went down")
+    }
+  }
+
+  @Test func aKinkAtTheMinimumLeavesTheErrorsInTheCoordinateAxes() throws {
+    // Ackley written with sqrt has no Hessian at the origin (AD gives NaN): the run is still
+    // classified, along the axes, and the unknown eigenvalues are NaN.
+    let ackley = try ExpressionLandscape(Ackley().expressionText)
+    #expect(ackley.hessian(at: [0, 0]).rows.flatMap { $0 }.contains { $0.isNaN })
+    let outcome = try Engine.run(
+      Problem(
+        landscape: .expression(ackley), start: [0.3, 0.2], optimizer: .sgd(SGD()), schedule: .constant(4e-7),
+        settings: RunSettings(steps: 200_000, tolerance: 1e-6), givenMinimum: [0, 0]))
+    #expect(outcome.reference.spectrum.eigenvalues.allSatisfy { $0.isNaN })
+    #expect(outcome.classification.divergenceReason == nil)
+    #expect(outcome.classification.stepsTaken == 200_000)
+    #expect(outcome.finalPoint.allSatisfy { abs($0) <= 1e-6 })
+  }
+
+  @Test func expressionWithoutMinimumCannotBeClassified() throws {
+    let problem = Problem(
+      landscape: .expression(try ExpressionLandscape("x^2")), start: [1], optimizer: .sgd(SGD()),
+      schedule: .constant(0.1))
+    #expect(throws: EngineError.noReferencePoint) { try Engine.run(problem) }
+    var given = problem
+    given.givenMinimum = [0]
+    let outcome = try Engine.run(given)
+    #expect(outcome.reference.source == .given)
+    #expect(outcome.classification.regime == .monotone)
+  }
+}

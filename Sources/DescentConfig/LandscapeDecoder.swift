@@ -16,8 +16,10 @@ enum LandscapeDecoder {
       decoding.error("'landscape' must be a preset name or a mapping, found \(decoding.describe(node))", at: node.mark)
       return nil
     }
+    if node["expr"] != nil { return ExpressionLandscapeDecoder.decode(node, decoding: &decoding) }
     guard let presetNode = node["preset"] else {
-      decoding.error("a landscape mapping needs 'preset' (one of: \(names.joined(separator: ", ")))", at: node.mark)
+      decoding.error(
+        "a landscape mapping needs 'preset' (one of: \(names.joined(separator: ", "))) or 'expr'", at: node.mark)
       return nil
     }
     guard let name = decoding.string(presetNode, "'preset'") else { return nil }

@@ -5,7 +5,8 @@ import YAMLNode
 /// their parameters in this order, and sweeps iterate in it (first key slowest).
 enum ScenarioKeys {
   static let runKeys = [
-    "landscape", "start", "optimizer", "lr", "clip", "steps", "tolerance", "divergence_bound", "seed", "expect", "find",
+    "landscape", "start", "optimizer", "lr", "clip", "noise", "batch_size", "sampling", "steps", "tolerance",
+    "divergence_bound", "seed", "expect", "find",
   ]
   static let defaults = runKeys
   static let scenario = ["name", "description"] + runKeys + ["cases", "sweep"]
@@ -66,6 +67,12 @@ struct ScenarioFields: Sendable {
   var seed: UInt64?
   var expectations: [Expectation]?
   var searches: [SearchSpec]?
+  /// `noise: {std: σ}`.
+  var noise: (standardDeviation: Double, mark: Mark)?
+  /// `batch_size: B`.
+  var batchSize: (value: Int, mark: Mark)?
+  /// `sampling: shuffle | replacement`.
+  var sampling: (value: BatchSampling, mark: Mark)?
   /// Keys that were written, decoded or not (so a failed key is not also reported missing).
   var written: Set<String> = []
 
@@ -83,6 +90,9 @@ struct ScenarioFields: Sendable {
     if let value = patch.seed { result.seed = value }
     if let value = patch.expectations { result.expectations = value }
     if let value = patch.searches { result.searches = value }
+    if let value = patch.noise { result.noise = value }
+    if let value = patch.batchSize { result.batchSize = value }
+    if let value = patch.sampling { result.sampling = value }
     result.written.formUnion(patch.written)
     return result
   }
@@ -105,6 +115,8 @@ struct FieldDecoder {
     case "seed": fields.seed = decoding.integer(node, "'seed'", in: 0...Int.max).map { UInt64($0) }
     case "expect": fields.expectations = ExpectationDecoder.decode(node, decoding: &decoding)
     case "find": fields.searches = SearchDecoder.decode(node, decoding: &decoding)
+    case "noise", "batch_size", "sampling":
+      StochasticGradientDecoder.decode(key, node, into: &fields, decoding: &decoding)
     default: preconditionFailure("unhandled scenario key '\(key)'")
     }
   }

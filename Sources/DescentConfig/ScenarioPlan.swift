@@ -158,6 +158,7 @@ struct ScenarioPlan: Sendable {
         }
       }
     }
+    if !StochasticGradientDecoder.check(fields, decoding: &decoding) { consistent = false }
     guard consistent, let landscape = fields.landscape, let start = fields.start else { return nil }
     let expectations = fields.expectations ?? []
 
@@ -185,9 +186,10 @@ struct ScenarioPlan: Sendable {
     }
     let id = Self.id(suite: suite, scenario: scenario, parameters: parameters)
     let problem = Problem(
-      landscape: landscape.value, start: start.values, optimizer: optimizer.value, schedule: schedule.value,
-      clipping: fields.clipping?.value, settings: settings, givenMinimum: landscape.minimum,
-      seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id))
+      landscape: landscape.value.seeded(fields.seed ?? rootSeed), start: start.values, optimizer: optimizer.value,
+      schedule: schedule.value, clipping: fields.clipping?.value, settings: settings, givenMinimum: landscape.minimum,
+      seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id),
+      stochasticGradient: StochasticGradientDecoder.stochasticGradient(fields))
     let searches = fields.searches ?? []
     guard Self.checkExpectations(expectations, searches: searches, problem: problem, decoding: &decoding) else {
       return nil
@@ -279,6 +281,9 @@ extension ScenarioFields {
     if seed != nil { keys.insert("seed") }
     if expectations != nil { keys.insert("expect") }
     if searches != nil { keys.insert("find") }
+    if noise != nil { keys.insert("noise") }
+    if batchSize != nil { keys.insert("batch_size") }
+    if sampling != nil { keys.insert("sampling") }
     return keys
   }
 }

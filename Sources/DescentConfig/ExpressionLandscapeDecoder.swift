@@ -1,0 +1,86 @@
+import DescentCore
+import YAMLNode
+
+/// `landscape: {expr: "...", vars: [...], minimum: [...]}` — a landscape written as an expression.
+enum ExpressionLandscapeDecoder {
+  static let keys = ["expr", "vars", "minimum"]
+
+  static func decode(_ node: Node, decoding: inout Decoding) -> DecodedLandscape? {
+    if let preset = node.pairs?.first(where: { $0.key.string == "preset" }) {
+      decoding.error("a landscape has either 'preset' or 'expr', not both", at: preset.key.mark)
+      return nil
+    }
+    guard let entries = decoding.entries(of: node, allowed: keys, what: "an expression landscape") else { return nil }
+    func value(_ key: String) -> Node? { entries.first { $0.key == key }?.value }
+    guard let exprNode = value("expr") else { return nil }
+    guard let source = expressionText(exprNode, decoding: &decoding) else { return nil }
+    var variableNodes: [Node]?
+    if let varsNode = value("vars") {
+      guard let items = varsNode.items, !items.isEmpty else {
+        decoding.error(
+          "'vars' must be a non-empty list of names, found \(decoding.describe(varsNode))", at: varsNode.mark)
+        return nil
+      }
+      for item in items where item.string == nil {
+        decoding.error("each item of 'vars' must be a name, found \(decoding.describe(item))", at: item.mark)
+        return nil
+      }
+      variableNodes = items
+    }
+    var minimum: [Double]?
+    if let minimumNode = value("minimum") {
+      guard let values = decoding.numbers(minimumNode, "'minimum'") else { return nil }
+      minimum = values
+    }
+    let landscape: ExpressionLandscape
+    do {
+      landscape = try ExpressionLandscape(source, variables: variableNodes?.map { $0.string! })
+    } catch {
+      report(error, source: source, exprNode: exprNode, variableNodes: variableNodes ?? [], decoding: &decoding)
+      return nil
+    }
+    if let minimum, minimum.count != landscape.dimension {
+      decoding.error(
+        "'minimum' has \(minimum.count) coordinate\(minimum.count == 1 ? "" : "s") but the expression has \(landscape.dimension) variable\(landscape.dimension == 1 ? "" : "s") (\(landscape.variableNames.joined(separator: ", ")))",
+        at: value("minimum")!.mark)
+      return nil
+    }
+    return DecodedLandscape(
+      value: .expression(landscape), text: NodeMerging.idText(node), minimum: minimum, mark: node.mark)
+  }
+
+  /// The expression as text; a number (`expr: 3`) is accepted as its written text.
+  private static func expressionText(_ node: Node, decoding: inout Decoding) -> String? {
+    guard case .scalar(let text, let value) = node.content, !text.isEmpty,
+      value.number != nil || node.string != nil
+    else {
+      decoding.error(
+        "'expr' must be an expression such as \"x^2 + 100*y^2\", found \(decoding.describe(node))", at: node.mark)
+      return nil
+    }
+    return text
+  }
+
+  /// Reports an expression error at its place in the file — the character inside the scalar when
+  /// the value appears verbatim on one line — followed by the expression with a caret under it.
+  static func report(
+    _ error: ExpressionError, source: String, exprNode: Node, variableNodes: [Node], decoding: inout Decoding
+  ) {
+    var message = error.message
+    if let name = error.unknownFunction,
+      let suggestion = Spelling.closest(to: name, among: ExpressionLanguage.functionNames)
+    {
+      message = "unknown function '\(name)' (did you mean '\(suggestion)'?)"
+    }
+    switch error.location {
+    case .variable(let index):
+      decoding.error(message, at: index < variableNodes.count ? variableNodes[index].mark : exprNode.mark)
+    case .text(let offset, let length):
+      let mark = exprNode.mark(atValueOffset: offset) ?? exprNode.mark
+      let sourceLine = source.unicodeScalars.map { $0 == "\n" ? " " : Character($0) }.map(String.init).joined()
+      let caret = String(repeating: " ", count: offset) + "^" + String(repeating: "~", count: max(0, length - 1))
+      decoding.error(
+        "invalid expression at column \(offset + 1): \(message)\n    \(sourceLine)\n    \(caret)", at: mark)
+    }
+  }
+}

@@ -97,6 +97,12 @@ struct TheoryCommand {
     let beta = momentumGiven ? sgd.momentum : 0.9
     let betaNote = momentumGiven ? "" : "  (β = 0.9; set --momentum)"
     console.out("largest stable lr:")
+    if let negative = theory.eigenvalues.filter({ $0 < 0 }).min() {
+      // A saddle: that mode's multiplier 1 − ηλ exceeds 1 for every η > 0.
+      console.out(
+        "  none: the mode with λ = \(text(negative)) < 0 grows at every lr (a saddle); below, the bounds for the others"
+      )
+    }
     console.out(
       "  gradient descent      2/λ_max                  = \(text(theory.divergenceThreshold(.gradientDescent)))")
     console.out(

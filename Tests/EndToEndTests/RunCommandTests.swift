@@ -67,15 +67,9 @@ import Testing
     let two = folder.path + "/two.json"
     #expect(try DescentBinary.run(["run", "--jobs", "1", "--quiet", "--json", one]).exitCode == 0)
     #expect(try DescentBinary.run(["run", "--jobs", "2", "--quiet", "--json", two]).exitCode == 0)
-    func records(_ path: String) throws -> String {
-      let text = try String(contentsOfFile: path, encoding: .utf8)
-      let start = try #require(text.range(of: "\"instances\": ["))
-      let end = try #require(text.range(of: "\"run\": "))
-      return String(text[start.lowerBound..<end.lowerBound])
-    }
-    let recordsOne = try records(one)
+    let recordsOne = try ResultDocument.instanceRecords(at: one)
     #expect(recordsOne.contains("\"id\":\"lesson-10.1/parabola-regimes[lr=0.5]\""))
-    #expect(recordsOne == (try records(two)))
+    #expect(recordsOne == (try ResultDocument.instanceRecords(at: two)))
     let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: one))) as? [String: Any]
     #expect(document?["schema"] as? String == "descent-results")
     #expect(document?["version"] as? Int == 1)

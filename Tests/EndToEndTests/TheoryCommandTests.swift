@@ -15,8 +15,8 @@ import Testing
 
   @Test func aLearningRateGivesModesAndThePredictedRegime() throws {
     let result = try DescentBinary.run([
-      "theory", "{preset: quadratic, eigenvalues: [1, 50], angle: 30}", "--lr", "0.03", "--momentum", "0.5", "--start", "3,-2",
-      "--steps", "3000",
+      "theory", "{preset: quadratic, eigenvalues: [1, 50], angle: 30}", "--lr", "0.03", "--momentum", "0.5",
+      "--start", "3,-2", "--steps", "3000",
     ])
     #expect(result.exitCode == 0)
     #expect(result.lines.contains("at lr = 0.03 with heavy ball (β = 0.5):"))

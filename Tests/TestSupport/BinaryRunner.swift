@@ -140,3 +140,18 @@ public struct TemporaryFolder {
     try? FileManager.default.removeItem(atPath: path)
   }
 }
+
+/// Reading `--json` result documents in tests.
+public enum ResultDocument {
+  /// The text of the per-instance records of the results document at `path`: everything from
+  /// `"instances": [` up to the run-level `"run": ` block (timings), which differs between runs.
+  public static func instanceRecords(at path: String) throws -> String {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    guard let start = text.range(of: "\"instances\": ["), let end = text.range(of: "\"run\": "),
+      start.upperBound <= end.lowerBound
+    else {
+      throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path])
+    }
+    return String(text[start.lowerBound..<end.lowerBound])
+  }
+}

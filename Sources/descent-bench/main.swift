@@ -71,3 +71,83 @@ for benchCase in selected {
   }
   print("\(benchCase.name) \(String(format: "%.3f", best * 1e9 / Double(steps))) \(steps) \(checksum)")
 }
+
+// `descent-bench expressions`: the time per step of expression landscapes against the equivalent
+// presets (the same problems, so the same work), for scripts/bench. Prints one line per pair:
+//   <case> <preset ns/step> <expression ns/step> <ratio> <instructions>
+// Every run is given x* so neither side pays for a pass that picks among several minimizers.
+struct ExpressionBenchCase {
+  let name: String
+  let preset: AnyLandscape
+  let expression: String
+  let start: [Double]
+  let minimum: [Double]
+  let learningRates: ClosedRange<Double>
+}
+
+let expressionCases: [ExpressionBenchCase] = [
+  ExpressionBenchCase(
+    name: "parabola", preset: .quadratic(Quadratic(eigenvalues: [6])), expression: "3*x^2", start: [1.5],
+    minimum: [0], learningRates: 0.01...0.3),
+  ExpressionBenchCase(
+    name: "rosenbrock", preset: .rosenbrock(Rosenbrock()), expression: "(1 - x)^2 + 100*(y - x^2)^2",
+    start: [-1.2, 1], minimum: [1, 1], learningRates: 0.0001...0.0019),
+  ExpressionBenchCase(
+    name: "himmelblau", preset: .himmelblau(Himmelblau()), expression: "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+    start: [3.5, 2.5], minimum: [3, 2], learningRates: 0.001...0.01),
+  ExpressionBenchCase(
+    name: "goldstein-price", preset: .goldsteinPrice(GoldsteinPrice()), expression: GoldsteinPrice().expressionText,
+    start: [0.1, -0.9], minimum: [0, -1], learningRates: 0.0001...0.001),
+  ExpressionBenchCase(
+    name: "rastrigin", preset: .rastrigin(Rastrigin()), expression: Rastrigin().expressionText, start: [0.3, -0.2],
+    minimum: [0, 0], learningRates: 0.0005...0.0025),
+  ExpressionBenchCase(
+    name: "ackley", preset: .ackley(Ackley()), expression: Ackley().expressionText, start: [0.3, 0.2],
+    minimum: [0, 0], learningRates: 0.0001...0.001),
+]
+
+/// The best of five timings of `problems`, in ns per step, and the sum of their final losses.
+func timePerStep(_ problems: [Problem]) -> (nanoseconds: Double, checksum: Double) {
+  var best = Double.infinity
+  var checksum = 0.0
+  for _ in 0..<5 {
+    checksum = 0
+    var steps = 0
+    let elapsed = ContinuousClock().measure {
+      for problem in problems {
+        let outcome = try! Engine.run(problem)
+        checksum += outcome.finalLoss
+        steps += outcome.classification.stepsTaken
+      }
+    }
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    best = min(best, seconds * 1e9 / Double(steps))
+  }
+  return (best, checksum)
+}
+
+if requested.contains("expressions") {
+  for benchCase in expressionCases {
+    let expression = try! ExpressionLandscape(benchCase.expression)
+    func problems(_ landscape: AnyLandscape) -> [Problem] {
+      (0..<200).map { index in
+        let range = benchCase.learningRates
+        let lr = range.lowerBound + Double(index) * (range.upperBound - range.lowerBound) / 199
+        return Problem(
+          landscape: landscape, start: benchCase.start, optimizer: .sgd(SGD()), schedule: .constant(lr),
+          settings: RunSettings(steps: 5000, tolerance: 1e-6, divergenceBound: 1e6), givenMinimum: benchCase.minimum)
+      }
+    }
+    let preset = timePerStep(problems(benchCase.preset))
+    let compiled = timePerStep(problems(.expression(expression)))
+    // Both sides run the same function: their final losses agree up to rounding.
+    let agreement = abs(preset.checksum - compiled.checksum) <= 1e-9 * max(abs(preset.checksum), 1e-300)
+    guard agreement else {
+      print("error: \(benchCase.name): preset and expression disagree (\(preset.checksum) vs \(compiled.checksum))")
+      exit(1)
+    }
+    print(
+      "\(benchCase.name) \(String(format: "%.3f", preset.nanoseconds)) \(String(format: "%.3f", compiled.nanoseconds)) "
+        + "\(String(format: "%.2f", compiled.nanoseconds / preset.nanoseconds)) \(expression.instructionCount)")
+  }
+}

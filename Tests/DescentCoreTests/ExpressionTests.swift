@@ -97,8 +97,9 @@ import Testing
   }
 
   @Test func compilationFoldsConstantsAndSharesSubexpressions() throws {
-    // 1 − x, (1 − x)², x², y − x², (y − x²)², (1 − x)² + 100·(y − x²)².
+    // 1 − x, (1 − x)², x², y − x², 100·(y − x²)², the sum.
     #expect(try ExpressionLandscape("(1 - x)^2 + 100*(y - x^2)^2").instructionCount == 6)
+    #expect(try ExpressionLandscape("3*x^2").instructionCount == 1, "a scaled square")
     // x², x² + y − 11, (…)², y², x + y² − 7, (…)², sum.
     #expect(try ExpressionLandscape("(x^2 + y - 11)^2 + (x + y^2 - 7)^2").instructionCount == 7)
     #expect(try ExpressionLandscape("x^2 + x^2").instructionCount == 2, "x² is computed once")
@@ -106,6 +107,9 @@ import Testing
     #expect(try ExpressionLandscape("x*2*pi").instructionCount == 2, "(x·2)·π is not")
     #expect(try ExpressionLandscape("x + sqrt(4)*exp(0)").instructionCount == 1)
     #expect(try ExpressionLandscape("x").instructionCount == 0)
+    // (x+y+1), its square, the quadratic (x², 6xy and y² shared with Q), P = 1 + s²·poly in one
+    // instruction; Q likewise; P·Q.
+    #expect(try ExpressionLandscape(GoldsteinPrice().expressionText).instructionCount == 21)
     #expect(try value("x", at: [4]) == 4)
   }
 
@@ -121,6 +125,11 @@ import Testing
       ("x - y*0.7 + 0.1", x - y * 0.7 + 0.1, [1, -0.7]),
       ("6*x*y", 6 * x * y, [y * 6, 6 * x]),
       ("0.3 - x*y", 0.3 - x * y, [-y, -x]),
+      ("1 + (x + y)^2*y", 1 + (x + y) * (x + y) * y, [y * (2 * (x + y)), y * (2 * (x + y)) + (x + y) * (x + y)]),
+      ("x*sin(y) - 0.25", x * Foundation.sin(y) - 0.25, [Foundation.sin(y), x * Foundation.cos(y)]),
+      ("2 - x*y", 2 - x * y, [-y, -x]),
+      ("3*x^2 + y", 3 * (x * x) + y, [3 * (2 * x), 1]),
+      ("(x - y)^2*100", (x - y) * (x - y) * 100, [100 * (2 * (x - y)), 100 * (2 * (x - y) * -1)]),
       ("x + -y", x + -y, [1, -1]),
     ]
     for (source, value, gradient) in cases {

@@ -207,6 +207,17 @@ public struct ExpressionKernel: LandscapeKernel {
         let (u, v) = (c * a[0], b[0])
         target[0] = u * v
         for k in 1..<stride { target[k] = v * (c * a[k]) + u * b[k] }
+      case .scaledSquare:
+        // c·(u·u) with the tangent c·(2u·a′): the square's rounding, then the factor's.
+        let u = a[0]
+        target[0] = c * (u * u)
+        let slope = 2 * u
+        for k in 1..<stride { target[k] = c * (slope * a[k]) }
+      case .productOffset:
+        // c = ±1: the sign of a·b and of its tangent (exact), then the offset, as written.
+        let (u, v) = (a[0], b[0])
+        target[0] = c * (u * v) + instruction.secondConstant
+        for k in 1..<stride { target[k] = c * (v * a[k] + u * b[k]) }
       case .addConstant:
         target[0] = a[0] + c
         for k in 1..<stride { target[k] = a[k] }
@@ -365,6 +376,9 @@ struct HyperDual {
           + HyperDual(instruction.thirdConstant)
       case .affine: value = a.scaled(by: c) + HyperDual(instruction.secondConstant)
       case .scaledProduct: value = a.scaled(by: c) * registers[Int(instruction.right)]
+      case .scaledSquare: value = a.chain(a.value * a.value, 2 * a.value, 2).scaled(by: c)
+      case .productOffset:
+        value = (a * registers[Int(instruction.right)]).scaled(by: c) + HyperDual(instruction.secondConstant)
       case .addConstant: value = HyperDual(a.value + c, first: a.first, second: a.second, cross: a.cross)
       case .multiplyConstant: value = a.scaled(by: c)
       case .subtractFromConstant:

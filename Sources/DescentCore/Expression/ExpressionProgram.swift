@@ -14,6 +14,10 @@ public enum ExpressionOperation: UInt8, Sendable, Hashable {
   case affine
   /// (c·a)·b: a product whose left factor has a constant factor (`6*x*y`).
   case scaledProduct
+  /// c·a²: a scaled square (`3*x^2`, `100*(y - x^2)^2`).
+  case scaledSquare
+  /// c₁·(a·b) + c₀ with c₁ = ±1: a product plus or minus a constant (`1 + s^2*p`, `0.3 - x*y`).
+  case productOffset
   // a ∘ c, c ∘ a with a constant c
   case addConstant, multiplyConstant
   /// c − a.
@@ -156,7 +160,8 @@ struct ExpressionProgram: Sendable, Hashable {
     }
 
     /// `a ± c·b` and `c·a ± b` as one `linear`, `(a ± b) ± k` as one `linearOffset`, `k ± c·a` as
-    /// one `affine`, `(c·a)·b` as one `scaledProduct`. The fused forms round exactly as the
+    /// one `affine`, `(c·a)·b` as one `scaledProduct`, `k ± a·b` and `a·b ± k` as one `productOffset`,
+    /// `c·a²` as one `scaledSquare`. The fused forms round exactly as the
     /// separate operations do (multiplying by ±1 and negating are exact, and the sums are taken in
     /// the written order), so fusing never changes a result.
     mutating func fused(_ operation: ExpressionOperation, _ leftTree: ExpressionTree, _ rightTree: ExpressionTree)
@@ -180,6 +185,11 @@ struct ExpressionProgram: Sendable, Hashable {
             return emit(
               .linearOffset, a, b, constant: otherSign * c1, secondConstant: otherSign * c2, thirdConstant: offset)
           }
+          if case .binary(.multiply, let p, let q) = other, Self.constantValue(p) == nil, Self.constantValue(q) == nil,
+            Self.scaled(p) == nil, case .register(let a) = compile(p), case .register(let b) = compile(q)
+          {
+            return emit(.productOffset, a, b, constant: otherSign, secondConstant: offset)
+          }
           return nil
         }
         guard Self.scaled(leftTree) != nil || Self.scaled(rightTree) != nil,
@@ -188,6 +198,12 @@ struct ExpressionProgram: Sendable, Hashable {
         else { return nil }
         return emit(.linear, a, b, constant: c1, secondConstant: c2)
       case .multiply:
+        if let (scale, term) = Self.scaled(.binary(.multiply, leftTree, rightTree)),
+          case .binary(.power, let base, let exponent) = term, Self.constantValue(exponent) == 2,
+          case .register(let a) = compile(base)
+        {
+          return emit(.scaledSquare, a, constant: scale)
+        }
         guard let (scale, factor) = Self.scaled(leftTree), case .register(let a) = compile(factor),
           case .register(let b) = compile(rightTree)
         else { return nil }

@@ -213,6 +213,12 @@ public struct ExpressionKernel: LandscapeKernel {
         target[0] = c * (u * u)
         let slope = 2 * u
         for k in 1..<stride { target[k] = c * (slope * a[k]) }
+      case .linearSquare:
+        // c₁·a + c₂·(u·u) with the tangent c₁·a′ + c₂·(2u·b′), as `linear` over a `square`.
+        let (d, u) = (instruction.secondConstant, b[0])
+        target[0] = c * a[0] + d * (u * u)
+        let slope = 2 * u
+        for k in 1..<stride { target[k] = c * a[k] + d * (slope * b[k]) }
       case .productOffset:
         // c = ±1: the sign of a·b and of its tangent (exact), then the offset, as written.
         let (u, v) = (a[0], b[0])
@@ -377,6 +383,9 @@ struct HyperDual {
       case .affine: value = a.scaled(by: c) + HyperDual(instruction.secondConstant)
       case .scaledProduct: value = a.scaled(by: c) * registers[Int(instruction.right)]
       case .scaledSquare: value = a.chain(a.value * a.value, 2 * a.value, 2).scaled(by: c)
+      case .linearSquare:
+        let b = registers[Int(instruction.right)]
+        value = a.scaled(by: c) + b.chain(b.value * b.value, 2 * b.value, 2).scaled(by: instruction.secondConstant)
       case .productOffset:
         value = (a * registers[Int(instruction.right)]).scaled(by: c) + HyperDual(instruction.secondConstant)
       case .addConstant: value = HyperDual(a.value + c, first: a.first, second: a.second, cross: a.cross)

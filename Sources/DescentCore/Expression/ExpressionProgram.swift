@@ -16,6 +16,8 @@ public enum ExpressionOperation: UInt8, Sendable, Hashable {
   case scaledProduct
   /// c·a²: a scaled square (`3*x^2`, `100*(y - x^2)^2`).
   case scaledSquare
+  /// c₁·a + c₂·b²: a sum with a (scaled) square on one side (`y - x^2`, `(1 - x)^2 + 100*(y - x^2)^2`).
+  case linearSquare
   /// c₁·(a·b) + c₀ with c₁ = ±1: a product plus or minus a constant (`1 + s^2*p`, `0.3 - x*y`).
   case productOffset
   // a ∘ c, c ∘ a with a constant c
@@ -161,7 +163,7 @@ struct ExpressionProgram: Sendable, Hashable {
 
     /// `a ± c·b` and `c·a ± b` as one `linear`, `(a ± b) ± k` as one `linearOffset`, `k ± c·a` as
     /// one `affine`, `(c·a)·b` as one `scaledProduct`, `k ± a·b` and `a·b ± k` as one `productOffset`,
-    /// `c·a²` as one `scaledSquare`. The fused forms round exactly as the
+    /// `c·a²` as one `scaledSquare`, `c₁·a ± c₂·b²` as one `linearSquare`. The fused forms round exactly as the
     /// separate operations do (multiplying by ±1 and negating are exact, and the sums are taken in
     /// the written order), so fusing never changes a result.
     mutating func fused(_ operation: ExpressionOperation, _ leftTree: ExpressionTree, _ rightTree: ExpressionTree)
@@ -192,14 +194,23 @@ struct ExpressionProgram: Sendable, Hashable {
           }
           return nil
         }
+        if let (c1, p, c2, q) = Self.sum(.binary(operation, leftTree, rightTree)) {
+          // The square on the right if both sides are squares; a + b = b + a exactly, so a square
+          // on the left only swaps the operands.
+          if let base = Self.squared(q), case .register(let a) = compile(p), case .register(let b) = compile(base) {
+            return emit(.linearSquare, a, b, constant: c1, secondConstant: c2)
+          }
+          if let base = Self.squared(p), case .register(let a) = compile(q), case .register(let b) = compile(base) {
+            return emit(.linearSquare, a, b, constant: c2, secondConstant: c1)
+          }
+        }
         guard Self.scaled(leftTree) != nil || Self.scaled(rightTree) != nil,
           let (c1, p, c2, q) = Self.sum(.binary(operation, leftTree, rightTree)),
           case .register(let a) = compile(p), case .register(let b) = compile(q)
         else { return nil }
         return emit(.linear, a, b, constant: c1, secondConstant: c2)
       case .multiply:
-        if let (scale, term) = Self.scaled(.binary(.multiply, leftTree, rightTree)),
-          case .binary(.power, let base, let exponent) = term, Self.constantValue(exponent) == 2,
+        if let (scale, term) = Self.scaled(.binary(.multiply, leftTree, rightTree)), let base = Self.squared(term),
           case .register(let a) = compile(base)
         {
           return emit(.scaledSquare, a, constant: scale)
@@ -235,6 +246,14 @@ struct ExpressionProgram: Sendable, Hashable {
       default:
         return nil
       }
+    }
+
+    /// t when `tree` is t² (t not constant).
+    static func squared(_ tree: ExpressionTree) -> ExpressionTree? {
+      if case .binary(.power, let base, let exponent) = tree, constantValue(exponent) == 2, constantValue(base) == nil {
+        return base
+      }
+      return nil
     }
 
     /// The value of a constant subtree (the parser folds every subtree without variables into a

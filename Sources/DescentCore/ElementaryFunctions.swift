@@ -19,4 +19,8 @@ public enum Elementary {
   @inlinable public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
   @inlinable public static func pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
   @inlinable public static func atan2(_ y: Double, _ x: Double) -> Double { Glibc.atan2(y, x) }
+  /// eˣ − 1, accurate for small x.
+  @inlinable public static func expMinusOne(_ x: Double) -> Double { Glibc.expm1(x) }
+  /// ln(1 + x), accurate for small x.
+  @inlinable public static func logOnePlus(_ x: Double) -> Double { Glibc.log1p(x) }
 }

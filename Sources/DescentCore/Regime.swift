@@ -43,9 +43,6 @@ public struct Classification: Sendable, Hashable {
   public var signChanges: [Int]
   /// Why the run counts as divergent, when it does.
   public var divergenceReason: DivergenceReason?
-  /// Whether some eigen-component above tolerance is larger at the end than at mid-run: the run
-  /// is not contracting (at or beyond the edge of stability), even if it has not diverged yet.
-  public var hasGrowingComponent: Bool
 }
 
 /// What made a run divergent.
@@ -73,10 +70,9 @@ public struct RegimeClassifier {
   private let boundSquared: Double
   private let totalSteps: Int
   private let midStep: Int
-  /// Per component: e₀, e at mid-run, the last e_k, the sign last seen above tolerance (±1, 0 for
-  /// none yet) and the number of sign changes.
+  /// Per component: e₀, the last e_k, the sign last seen above tolerance (±1, 0 for none yet) and
+  /// the number of sign changes.
   private let initial: UnsafeMutablePointer<Double>
-  private let mid: UnsafeMutablePointer<Double>
   private let last: UnsafeMutablePointer<Double>
   private let lastSign: UnsafeMutablePointer<Double>
   private let signChanges: UnsafeMutablePointer<Double>
@@ -88,7 +84,7 @@ public struct RegimeClassifier {
   private var divergence: DivergenceReason?
 
   /// Doubles of storage a classifier of `dimension` components needs.
-  public static func storageCount(dimension: Int) -> Int { 5 * dimension }
+  public static func storageCount(dimension: Int) -> Int { 4 * dimension }
 
   /// - Parameters:
   ///   - initialError: e₀ = x₀ − x* in the eigenbasis (`dimension` values).
@@ -115,8 +111,7 @@ public struct RegimeClassifier {
     last = storage + n
     lastSign = storage + 2 * n
     signChanges = storage + 3 * n
-    mid = storage + 4 * n
-    storage.initialize(repeating: 0, count: 5 * n)
+    storage.initialize(repeating: 0, count: 4 * n)
     initial.update(from: initialError, count: n)
   }
 
@@ -142,10 +137,7 @@ public struct RegimeClassifier {
         }
       }
     }
-    if step == midStep {
-      midNormSquared = normSquared
-      mid.update(from: error, count: dimension)
-    }
+    if step == midStep { midNormSquared = normSquared }
     finalNormSquared = normSquared
     if !(normSquared <= toleranceSquared) { lastStepAboveTolerance = step }
     if !(normSquared <= boundSquared) {
@@ -172,7 +164,6 @@ public struct RegimeClassifier {
     let stepsToTolerance = converged ? lastStepAboveTolerance + 1 : nil
     let active = (0..<n).map { abs(initial[$0]) > tolerance }
     let oscillates = (0..<n).map { active[$0] && signChanges[$0] >= 2 }
-    let growing = (0..<n).contains { abs(last[$0]) > tolerance && abs(last[$0]) > abs(mid[$0]) }
     var reason = divergence
     if reason == nil && finalNormSquared > 4 * initialNormSquared && finalNormSquared > midNormSquared {
       reason = .growing
@@ -204,8 +195,7 @@ public struct RegimeClassifier {
       stepsTaken: max(lastStep, 0), initialError: initialNormSquared.squareRoot(),
       finalError: finalNormSquared.squareRoot(), absoluteTolerance: tolerance,
       absoluteDivergenceBound: absoluteDivergenceBound, activeComponents: active,
-      signChanges: (0..<n).map { Int(signChanges[$0]) }, divergenceReason: reason,
-      hasGrowingComponent: growing)
+      signChanges: (0..<n).map { Int(signChanges[$0]) }, divergenceReason: reason)
   }
 }
 

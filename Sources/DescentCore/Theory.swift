@@ -107,10 +107,9 @@ public struct TheoryPrediction: Sendable, Hashable {
 /// regime, contraction rate and steps to tolerance a run is predicted to show.
 ///
 /// Predictions decouple the dynamics along the Hessian's eigenvectors: each mode is the scalar
-/// recurrence of `ModeDynamics`, solved exactly (its iterates are generated from its two
-/// coefficients, never from the landscape or the optimizer), and the regime rules of the
-/// classifier are applied to those solutions. For a quadratic this is exact; elsewhere it is the
-/// linearization at x* (`isLocal`).
+/// recurrence of `ModeDynamics`, solved in closed form from its multipliers (`ModeSolution`), and
+/// the regime rules of the classifier are applied to those solutions. For a quadratic this is
+/// exact; elsewhere it is the linearization at x* (`isLocal`).
 public struct QuadraticTheory: Sendable, Hashable {
   /// The eigen-decomposition of the Hessian at x*.
   public let spectrum: SymmetricEigendecomposition
@@ -143,14 +142,17 @@ public struct QuadraticTheory: Sendable, Hashable {
   }
 
   /// The largest stable constant lr: 2/λ_max for gradient descent, 2(1 + β)/((1 − τ)λ_max) for
-  /// torch's heavy ball and (2 + 2β)/((1 + 2β)λ_max) for Nesterov; nil when λ_max ≤ 0 (no lr is
-  /// stable along a non-positive direction).
+  /// torch's heavy ball and (2 + 2β)/((1 + 2β)λ_max) for Nesterov; nil when no lr is stable: λ_max
+  /// ≤ 0 (a non-positive direction), or heavy ball with β ≥ 1 (the multipliers' product is β) or
+  /// dampening τ ≥ 1 (the gradient no longer moves the buffer).
   public func divergenceThreshold(_ method: MomentumMethod) -> Double? {
     let lambda = largestEigenvalue
     guard lambda > 0 else { return nil }
     switch method {
     case .gradientDescent: return 2 / lambda
-    case .heavyBall(let beta, let dampening): return 2 * (1 + beta) / ((1 - dampening) * lambda)
+    case .heavyBall(let beta, let dampening):
+      guard beta < 1, dampening < 1 else { return nil }
+      return 2 * (1 + beta) / ((1 - dampening) * lambda)
     case .nesterov(let beta): return (2 + 2 * beta) / ((1 + 2 * beta) * lambda)
     }
   }
@@ -186,48 +188,28 @@ public struct QuadraticTheory: Sendable, Hashable {
   }
 
   /// Predicts a run: its regime (by the classifier's rules), convergence, steps to tolerance and
-  /// contraction rate, from the start's error in the eigenbasis.
+  /// contraction rate, from the start's error in the eigenbasis and the closed-form solution of
+  /// each mode (`ModeSolution`); the trajectory is never generated.
   ///
   /// - Parameter initialError: e₀ = x₀ − x* in the eigenbasis (`spectrum.coordinates(of:)`).
-  /// - Complexity: O(n · steps).
+  /// - Complexity: O(n) per step examined: the envelopes locate the steps that decide each rule
+  ///   (the first outside the divergence bound, the last above tolerance, a mode's first two sign
+  ///   changes), typically a handful, at most all of them.
   public func predict(
     learningRate: Double, method: MomentumMethod, initialError: [Double], settings: RunSettings
   ) -> TheoryPrediction {
     let modes = modes(learningRate: learningRate, method: method)
-    let n = modes.count
-    let storage = UnsafeMutablePointer<Double>.allocate(capacity: RegimeClassifier.storageCount(dimension: n) + 3 * n)
-    defer { storage.deallocate() }
-    let previous = storage + RegimeClassifier.storageCount(dimension: n)
-    let current = previous + n
-    let next = current + n
-    for i in 0..<n { current[i] = initialError[i] }
-    var classifier = RegimeClassifier(
-      initialError: current, dimension: n, tolerance: settings.tolerance,
-      divergenceBound: settings.divergenceBound, totalSteps: settings.steps, storage: storage)
-    var step = 0
-    while true {
-      classifier.observe(step: step, error: current, dimension: n)
-      if step == settings.steps || classifier.hasDiverged {
-        classifier.finish(step: step, error: current, dimension: n)
-        break
-      }
-      for i in 0..<n {
-        let mode = modes[i]
-        next[i] = step == 0 ? mode.c * current[i] : mode.a * current[i] - mode.b * previous[i]
-      }
-      for i in 0..<n {
-        previous[i] = current[i]
-        current[i] = next[i]
-      }
-      step += 1
-    }
-    let classification = classifier.classify()
-    let excited = (0..<n).filter { initialError[$0] != 0 }
-    let rate = excited.map { modes[$0].spectralRadius }.max() ?? 0
+    let solutions = zip(modes, initialError).map { ModeSolution(dynamics: $0, initialError: $1) }
+    let classification = ClosedFormClassification(modes: solutions, settings: settings)
+    let (regime, converged, stepsToTolerance) = classification.classify()
+    // The rate of the slowest mode the start excites above tolerance (a mode excited only by
+    // round-off never shows in the measured rate).
+    let active = (0..<modes.count).filter { abs(initialError[$0]) > classification.tolerance }
+    let shown = active.isEmpty ? Array(modes.indices) : active
+    let rate = active.map { modes[$0].spectralRadius }.max() ?? 0
     return TheoryPrediction(
-      regime: classification.regime, converged: classification.converged,
-      stepsToTolerance: classification.stepsToTolerance, contractionRate: rate,
-      explanation: Self.explanation(modes: excited.map { modes[$0] }, method: method))
+      regime: regime, converged: converged, stepsToTolerance: stepsToTolerance, contractionRate: rate,
+      explanation: Self.explanation(modes: shown.map { modes[$0] }, method: method))
   }
 
   /// "1 − ηλ = 0.982, −0.8" for gradient descent; "|σ| = 0.949, 0.949" with momentum.

@@ -22,41 +22,90 @@ public enum Searches {
   }
 
   /// The divergence threshold by bisection: the boundary between lrs whose runs contract and
-  /// lrs whose runs diverge or stop contracting (an eigen-component larger at the end than at
-  /// mid-run), to 1e-12 relative. Geometric halving while the bracket spans more than a factor 2,
-  /// then arithmetic. The bracket must have a stable lower end and an unstable upper end.
+  /// lrs whose runs diverge or stop contracting, to 1e-12 relative. Geometric halving while the
+  /// bracket spans more than a factor 2, then arithmetic. The bracket must have a stable lower end
+  /// and an unstable upper end.
   ///
-  /// The test is sharp once transients have died out by mid-run, so give the scenario enough
-  /// `steps` (a few hundred for well-conditioned problems).
+  /// A run is unstable when it diverges, or when some eigen-component of its error (in the
+  /// eigenbasis at x*, the x* of a run at the bracket's lower end) peaks higher over the last
+  /// quarter of the run than over the second: peaks, not values, so a decaying component whose
+  /// oscillation happens to be near a crest at the end (momentum's rotating modes) is not taken
+  /// for a growing one. A search is not bound to the scenario's `steps`: it bisects with runs of
+  /// `steps` (at least 100), then again with runs twice as long, until two answers agree to 1e-10
+  /// (transients and slow rotations die out in longer runs) or the runs reach 2²⁰ steps.
   public static func criticalLearningRate(_ problem: Problem, between lower: Double, and upper: Double) -> SearchOutcome
   {
     var evaluations = 0
-    func unstable(_ lr: Double) -> Bool? {
-      evaluations += 1
-      guard let outcome = try? Engine.run(problem.with(learningRate: lr)) else { return nil }
-      return outcome.classification.regime == .divergent || outcome.classification.hasGrowingComponent
-    }
     func failed(_ reason: String) -> SearchOutcome {
       SearchOutcome(kind: .criticalLearningRate, value: nil, evaluations: evaluations, failure: reason)
     }
-    guard let lowUnstable = unstable(lower), let highUnstable = unstable(upper) else {
+    evaluations += 1
+    guard let anchor = try? Engine.run(problem.with(learningRate: lower)) else {
       return failed("the problem could not run")
     }
-    if lowUnstable {
-      return failed("the bracket's lower end lr=\(NumberText.shortest(lower)) is already unstable")
+    var pinned = problem
+    pinned.givenMinimum = anchor.reference.point
+    let firstHorizon = max(problem.settings.steps, 100)
+    let lastHorizon = max(firstHorizon, 1 << 20)
+
+    /// One bisection with runs of `horizon` steps: the threshold, or why the bracket is wrong.
+    func bisect(horizon: Int) -> Result<Double, SearchFailure> {
+      var settings = pinned.settings
+      settings.steps = horizon
+      func unstable(_ lr: Double) -> Bool? {
+        evaluations += 1
+        var run = pinned.with(learningRate: lr)
+        run.settings = settings
+        var peaks = ComponentPeaks(reference: anchor.reference, horizon: horizon)
+        guard let outcome = try? Engine.run(run, observer: &peaks) else { return nil }
+        return outcome.classification.regime == .divergent || peaks.isGrowing
+      }
+      guard let lowUnstable = unstable(lower), let highUnstable = unstable(upper) else {
+        return .failure(SearchFailure(message: "the problem could not run"))
+      }
+      if lowUnstable {
+        return .failure(SearchFailure(message: "the bracket's lower end lr=\(NumberText.shortest(lower)) is already unstable"))
+      }
+      if !highUnstable {
+        return .failure(SearchFailure(message: "the bracket's upper end lr=\(NumberText.shortest(upper)) is still stable"))
+      }
+      var (low, high) = (lower, upper)
+      var rounds = 0
+      while high - low > 1e-12 * high && rounds < 400 {
+        rounds += 1
+        let middle = high > 2 * low ? (low * high).squareRoot() : low + (high - low) / 2
+        guard middle > low, middle < high else { break }
+        guard let isUnstable = unstable(middle) else {
+          return .failure(SearchFailure(message: "the problem could not run"))
+        }
+        if isUnstable { high = middle } else { low = middle }
+      }
+      return .success(low + (high - low) / 2)
     }
-    if !highUnstable {
-      return failed("the bracket's upper end lr=\(NumberText.shortest(upper)) is still stable")
+
+    var horizon = firstHorizon
+    var previous: Double?
+    while true {
+      switch bisect(horizon: horizon) {
+      case .success(let value):
+        if let previous, abs(value - previous) <= 1e-10 * value {
+          return SearchOutcome(kind: .criticalLearningRate, value: value, evaluations: evaluations, failure: nil)
+        }
+        previous = value
+        if horizon >= lastHorizon {
+          return SearchOutcome(kind: .criticalLearningRate, value: value, evaluations: evaluations, failure: nil)
+        }
+      case .failure(let failure):
+        // A longer run may settle what a short one could not (a slow rotation still rising);
+        // a bracket that is wrong at every length is reported.
+        if horizon >= lastHorizon { return failed(failure.message) }
+      }
+      horizon = min(2 * horizon, lastHorizon)
     }
-    var (low, high) = (lower, upper)
-    while high - low > 1e-12 * high && evaluations < 400 {
-      let middle = high > 2 * low ? (low * high).squareRoot() : low + (high - low) / 2
-      guard middle > low, middle < high else { break }
-      guard let isUnstable = unstable(middle) else { return failed("the problem could not run") }
-      if isUnstable { high = middle } else { low = middle }
-    }
-    return SearchOutcome(
-      kind: .criticalLearningRate, value: low + (high - low) / 2, evaluations: evaluations, failure: nil)
+  }
+
+  private struct SearchFailure: Error {
+    var message: String
   }
 
   /// The lr with the fewest steps to tolerance, by a refined grid: 33 log-spaced lrs over the
@@ -108,5 +157,53 @@ extension Problem {
     var copy = self
     copy.schedule = .constant(learningRate)
     return copy
+  }
+}
+
+/// The peaks of the error's eigen-components (e = Qᵀ(x − x*) at the reference) over the second
+/// and the last quarter of a run of `horizon` steps.
+struct ComponentPeaks: TrajectoryObserver {
+  let reference: [Double]
+  let spectrum: SymmetricEigendecomposition
+  let secondQuarter: Range<Int>
+  let lastQuarter: ClosedRange<Int>
+  private(set) var earlier: [Double]
+  private(set) var later: [Double]
+  private var scale = 0.0
+  private var difference: [Double]
+
+  init(reference: ReferencePoint, horizon: Int) {
+    self.reference = reference.point
+    spectrum = reference.spectrum
+    secondQuarter = (horizon / 4)..<(horizon / 2)
+    lastQuarter = (3 * horizon / 4)...horizon
+    earlier = [Double](repeating: 0, count: reference.point.count)
+    later = earlier
+    difference = earlier
+  }
+
+  mutating func record(
+    step: Int, point: UnsafeBufferPointer<Double>, loss: Double, gradientNorm: Double, learningRate: Double
+  ) {
+    let inSecond = secondQuarter.contains(step)
+    let inLast = lastQuarter.contains(step)
+    guard step == 0 || inSecond || inLast else { return }
+    for i in difference.indices { difference[i] = point[i] - reference[i] }
+    let components = spectrum.coordinates(of: difference)
+    if step == 0 {
+      scale = max(1, components.reduce(0) { $0 + $1 * $1 }.squareRoot())
+      return
+    }
+    for (i, component) in components.enumerated() {
+      // NaN compares false: a non-finite iterate makes the run divergent anyway.
+      if inSecond { earlier[i] = max(earlier[i], abs(component)) }
+      if inLast { later[i] = max(later[i], abs(component)) }
+    }
+  }
+
+  /// Whether some component peaks higher late than earlier, above round-off (1e-10 of
+  /// max(1, ‖e₀‖): iterates that have converged jitter at the last bits of x*).
+  var isGrowing: Bool {
+    zip(earlier, later).contains { $1 > $0 && $1 > 1e-10 * scale }
   }
 }

@@ -229,6 +229,16 @@ struct ScenarioPlan: Sendable {
   ) -> Bool {
     var ok = true
     let notApplicable = TheoryApplicability.reasonNotApplicable(problem)
+    if case .constant = problem.schedule {
+    } else {
+      // A search varies one constant lr; silently dropping the schedule would answer another question.
+      for search in searches {
+        decoding.error(
+          "'\(search.kind.rawValue)' searches over a constant lr, but this scenario's lr is a schedule; give a number as 'lr' (or drop the search)",
+          at: search.mark)
+        ok = false
+      }
+    }
     for expectation in expectations {
       if case .search(let kind, let numeric) = expectation.check {
         if !searches.contains(where: { $0.kind == kind }) {

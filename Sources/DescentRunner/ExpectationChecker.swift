@@ -4,10 +4,25 @@ import DescentCore
 /// Checks a run's outcome against the instance's expectations. Every failure says what was
 /// expected, what was measured and, for `theory`, what theory predicted.
 public enum ExpectationChecker {
+  /// A search that fails (a wrong bracket, no lr converging) is a failure of the instance too,
+  /// reported under `find.<search>` when no expectation reads its value.
   public static func check(_ expectations: [Expectation], outcome: RunOutcome, result: InstanceResult)
     -> [ExpectationResult]
   {
-    expectations.map { check($0, outcome: outcome, result: result) }
+    var verdicts = expectations.map { check($0, outcome: outcome, result: result) }
+    for (spec, search) in zip(result.instance.searches, result.searches) {
+      guard let failure = search.failure else { continue }
+      let read = expectations.contains {
+        if case .search(let kind, _) = $0.check { kind == spec.kind } else { false }
+      }
+      if read { continue }
+      verdicts.append(
+        ExpectationResult(
+          key: "find.\(spec.kind.rawValue)", passed: false,
+          expected: "a value in [\(NumberText.shortest(spec.lower)), \(NumberText.shortest(spec.upper))]",
+          measured: "the search failed: \(failure)", mark: spec.mark))
+    }
+    return verdicts
   }
 
   static func check(_ expectation: Expectation, outcome: RunOutcome, result: InstanceResult) -> ExpectationResult {

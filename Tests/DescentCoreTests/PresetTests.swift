@@ -98,7 +98,7 @@ import Testing
   @Test func minimaAreMinimaAndSaddlesAreNot() {
     for (name, anyLandscape) in Self.builtPresets {
       let landscape = anyLandscape.landscape
-      for point in landscape.minimizers {
+      for point in landscape.minimizers where name != "ackley" {  // a kink: no Hessian (below)
         let eigenvalues = SymmetricEigendecomposition(landscape.hessian(at: point)).eigenvalues
         #expect(eigenvalues.allSatisfy { $0 > 0 }, "\(name) at \(point): eigenvalues \(eigenvalues)")
       }
@@ -145,8 +145,9 @@ import Testing
     check(
       StyblinskiTang(), at: StyblinskiTang().minimizers[0], [[34.583059102550688, 0], [0, 34.583059102550688]],
       within: 1e-12)
-    // Ackley at its kink: the smooth cosine term only, c²e/n = 2π²e per direction in 2-D.
-    check(Ackley(), at: [0, 0], [[53.656732595121244, 0], [0, 53.656732595121244]], within: 1e-12)
+    // Ackley at its kink has no Hessian (the cone's curvature is unbounded), as AD of the formula says.
+    #expect(Ackley().hessian(at: [0, 0]).rows.flatMap { $0 }.allSatisfy { $0.isNaN })
+    #expect(Ackley(dimension: 3).hessian(at: [0, 0, 0]).rows.flatMap { $0 }.allSatisfy { $0.isNaN })
     check(Saddle(), at: [0, 0], [[2, 0], [0, -2]], within: 0)
   }
 

@@ -105,6 +105,19 @@ import Testing
     #expect(error.reason == "weight decay moves the fixed point away from x* ≠ 0; theory does not apply")
   }
 
+  @Test func theoryDeclinesAtAckleysKink() throws {
+    // The cone at Ackley's minimum has unbounded curvature: no spectrum, no thresholds.
+    let problem = Problem(
+      landscape: .ackley(Ackley()), start: [0.3, 0.2], optimizer: .sgd(SGD()), schedule: .constant(1e-3))
+    let outcome = try Engine.run(problem)
+    guard case .failure(let error) = TheoryApplicability.report(for: problem, reference: outcome.reference, predicting: true)
+    else {
+      Issue.record("theory must decline at a kink")
+      return
+    }
+    #expect(error.reason == "f has no Hessian at x* (a kink); theory does not apply")
+  }
+
   @Test func reportAtTheOriginAcceptsWeightDecay() throws {
     let problem = Problem(
       landscape: .quadratic(Quadratic(eigenvalues: [2, 200])), start: [-4, 1], optimizer: .sgd(SGD(weightDecay: 1)),

@@ -53,9 +53,10 @@ public struct Rastrigin: Landscape, LandscapeKernel, Hashable, SuggestsViewBox, 
 ///            + E₂c²·(δᵢⱼ·cos(cxᵢ)/n − sin(cxᵢ)·sin(cxⱼ)/n²).
 ///
 /// At the origin the first term is a cone (slope ab/√n in every direction): f is not
-/// differentiable there. descent takes its gradient there as 0 (the subgradient of least norm)
-/// and its Hessian as that of the smooth cosine term alone, E₂c²/n·I = (c²e/n)·I
-/// (2π²e ≈ 53.657 per direction in 2-D), so the classifier has a basis to measure errors in.
+/// differentiable there. descent takes its gradient there as 0 (the subgradient of least norm);
+/// it has no Hessian there, so `hessian(at:)` is NaN at the origin, as automatic differentiation
+/// of the formula says: the classifier measures errors along the coordinate axes and theory
+/// declines (the cone's curvature 1/r is unbounded; no lr is "stable" in its sense).
 /// Gradient descent cannot settle closer to the origin than about η·ab/√n.
 public struct Ackley: Landscape, LandscapeKernel, Hashable, SuggestsViewBox, ExpressionConvertible {
   public let dimension: Int
@@ -94,6 +95,7 @@ public struct Ackley: Landscape, LandscapeKernel, Hashable, SuggestsViewBox, Exp
     let count = Double(n)
     let squares = x.reduce(0) { $0 + $1 * $1 }
     let radius = (squares / count).squareRoot()
+    guard radius > 0 else { return SymmetricMatrix(dimension: n, entries: [Double](repeating: .nan, count: n * n)) }
     let cone = Elementary.exp(-b * radius)
     let ripple = Elementary.exp(x.reduce(0) { $0 + Elementary.cos(c * $1) } / count)
     let sines = x.map { Elementary.sin(c * $0) }
@@ -102,12 +104,10 @@ public struct Ackley: Landscape, LandscapeKernel, Hashable, SuggestsViewBox, Exp
       for j in 0..<n {
         var entry = -ripple * c * c * sines[i] * sines[j] / (count * count)
         if i == j { entry += ripple * c * c * Elementary.cos(c * x[i]) / count }
-        if radius > 0 {
-          let outer = x[i] * x[j] / count
-          var coneEntry = -b * outer / (radius * radius) - outer / (radius * radius * radius)
-          if i == j { coneEntry += 1 / radius }
-          entry += a * b * cone / count * coneEntry
-        }
+        let outer = x[i] * x[j] / count
+        var coneEntry = -b * outer / (radius * radius) - outer / (radius * radius * radius)
+        if i == j { coneEntry += 1 / radius }
+        entry += a * b * cone / count * coneEntry
         entries[i * n + j] = entry
       }
     }

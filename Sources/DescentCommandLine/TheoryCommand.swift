@@ -66,33 +66,57 @@ struct TheoryCommand {
         "descent: --start has \(start.count) coordinates but landscape \(parsed.text) has \(landscape.dimension)")
       return .invalidInput
     }
-    let points: [(point: [Double], source: ReferencePoint.Source)] =
-      if let minimum = parsed.minimum { [(minimum, .given)] } else if !landscape.minimizers.isEmpty {
-        landscape.minimizers.map { ($0, .minimizer) }
+    var references: [ReferencePoint] =
+      if let minimum = parsed.minimum {
+        [ReferencePoint(landscape: landscape, point: minimum, source: .given)]
+      } else if !landscape.minimizers.isEmpty {
+        landscape.minimizers.map { ReferencePoint(landscape: landscape, point: $0, source: .minimizer) }
       } else {
-        landscape.otherCriticalPoints.map { ($0, .criticalPoint) }
+        landscape.otherCriticalPoints.map { ReferencePoint(landscape: landscape, point: $0, source: .criticalPoint) }
       }
-    guard !points.isEmpty else {
-      console.error(
-        "descent: landscape \(parsed.text) has no known minimizer or critical point; give one with 'minimum:'")
-      return .invalidInput
+    if references.isEmpty {
+      // No known critical point: Newton's method from --start (or the origin), as runs do.
+      let origin = start ?? [Double](repeating: 0, count: landscape.dimension)
+      guard let estimate = ReferencePoint.estimate(for: landscape, finalPoint: origin, start: origin) else {
+        console.error(
+          "descent: landscape \(parsed.text) knows no minimizer and Newton's method found no critical point from \(NumberText.list(origin)); give x* with 'minimum:' or another --start"
+        )
+        return .invalidInput
+      }
+      references = [estimate]
     }
     console.out("landscape: \(parsed.text)")
-    for (point, source) in points {
-      let reference = ReferencePoint(landscape: landscape, point: point, source: source)
-      report(reference, isQuadratic: parsed.landscape.isQuadratic, console: console)
+    var applies = false
+    for reference in references where report(reference, isQuadratic: parsed.landscape.isQuadratic, console: console) {
+      applies = true
     }
-    return .success
+    return applies ? .success : .invalidInput
   }
 
-  private func report(_ reference: ReferencePoint, isQuadratic: Bool, console: Console) {
-    let theory = QuadraticTheory(spectrum: reference.spectrum, isLocal: !isQuadratic)
+  /// Prints the theory at `reference`; false when it does not apply there (and says why).
+  private func report(_ reference: ReferencePoint, isQuadratic: Bool, console: Console) -> Bool {
     func text(_ value: Double?) -> String { value.map { NumberText.shortest(NumberText.rounded($0)) } ?? "—" }
     console.out("")
     console.out(
       "x* = \(NumberText.list(reference.point))  (\(reference.source.rawValue), f = \(text(reference.value)))")
+    guard reference.spectrum.eigenvalues.allSatisfy(\.isFinite) else {
+      console.out(TheoryApplicability.kinkReason)
+      return false
+    }
+    if sgd.weightDecay != 0 && reference.point.contains(where: { $0 != 0 }) {
+      console.out(TheoryApplicability.movedFixedPointReason)
+      return false
+    }
+    // torch's weight decay adds wd·θ to the gradient: everything below is about H + wd·I.
+    let unshifted = QuadraticTheory(spectrum: reference.spectrum, isLocal: !isQuadratic)
+    let theory = unshifted.seen(by: sgd)
     if theory.isLocal { console.out("local theory: the quadratic model given by the Hessian at x*") }
-    console.out("Hessian eigenvalues: " + theory.eigenvalues.map { text($0) }.joined(separator: ", "))
+    console.out("Hessian eigenvalues: " + unshifted.eigenvalues.map { text($0) }.joined(separator: ", "))
+    if sgd.weightDecay != 0 {
+      console.out(
+        "with weight decay \(text(sgd.weightDecay)), gradient descent sees H + wd·I, eigenvalues "
+          + theory.eigenvalues.map { text($0) }.joined(separator: ", ") + " (used below)")
+    }
     console.out("condition number κ = λ_max/λ_min: \(text(theory.conditionNumber))")
     let beta = momentumGiven ? sgd.momentum : 0.9
     let betaNote = momentumGiven ? "" : "  (β = 0.9; set --momentum)"
@@ -126,7 +150,7 @@ struct TheoryCommand {
         "optimal Nesterov: lr = 4/(3λ_max+λ_min) = \(text(optimal.learningRate)), momentum (√(3κ+1)−2)/(√(3κ+1)+2) = \(text(optimal.momentum)), rate 1−2/√(3κ+1) = \(text(optimal.rate))"
       )
     }
-    guard let learningRate else { return }
+    guard let learningRate else { return true }
     var problemStart = start
     var startNote = ""
     if problemStart == nil {
@@ -138,12 +162,11 @@ struct TheoryCommand {
       startNote = " (every mode starting at error 1; set --start)"
     }
     let method = MomentumMethod(sgd)
-    let effective = theory.seen(by: sgd)
     console.out("")
     console.out(
       "at lr = \(NumberText.shortest(learningRate)) with \(method.name)\(method.momentum != 0 ? " (β = \(NumberText.shortest(method.momentum)))" : ""):"
     )
-    for mode in effective.modes(learningRate: learningRate, method: method) {
+    for mode in theory.modes(learningRate: learningRate, method: method) {
       let roots = mode.roots.map { root in
         root.imaginary == 0
           ? text(root.real) : "\(text(root.real))\(root.imaginary < 0 ? "−" : "+")\(text(abs(root.imaginary)))i"
@@ -151,13 +174,14 @@ struct TheoryCommand {
       let rootText = method == .gradientDescent ? "1 − ηλ = \(roots[0])" : "σ = \(roots.joined(separator: ", "))"
       console.out("  λ = \(text(mode.eigenvalue)):  \(rootText),  rate \(text(mode.spectralRadius))")
     }
-    let initialError = effective.spectrum.coordinates(of: zip(problemStart!, reference.point).map { $0 - $1 })
-    let prediction = effective.predict(
+    let initialError = theory.spectrum.coordinates(of: zip(problemStart!, reference.point).map { $0 - $1 })
+    let prediction = theory.predict(
       learningRate: learningRate, method: method, initialError: initialError, settings: settings)
     console.out(
       "predicted from \(NumberText.list(problemStart!.map { NumberText.rounded($0) }))\(startNote) over \(settings.steps) steps: \(prediction.regime)"
         + (prediction.converged
           ? ", converged after \(prediction.stepsToTolerance.map(String.init) ?? "—") steps" : ", not converged")
         + ", contraction rate \(text(prediction.contractionRate))")
+    return true
   }
 }

@@ -24,6 +24,9 @@ public struct ReferencePoint: Sendable, Hashable {
     case criticalPoint = "critical point"
     /// Given in the config (`minimum:`).
     case given
+    /// Estimated: the landscape knows no minimizer or critical point and none was given, so x* is
+    /// the critical point Newton's method finds from where the run ended (or from its start).
+    case estimated
   }
 
   public var point: [Double]
@@ -61,6 +64,49 @@ public struct ReferencePoint: Sendable, Hashable {
       return ReferencePoint(landscape: landscape, point: nearest, source: .criticalPoint)
     }
     return nil
+  }
+
+  /// x* for a landscape that knows no critical point: Newton's method on ∇f = 0 from `finalPoint`
+  /// (from `start` when the run ended outside the finite numbers or Newton fails from there), with
+  /// the Hessian's pseudo-inverse (directions of curvature below 1e-12·max|λ| are left alone, so a
+  /// degenerate critical point such as x⁴'s is approached linearly). Accepted when the iteration
+  /// stalls (a step below 1e-15 relative) or after 100 steps, at a finite point whose gradient is
+  /// at most 1e-8·max(1, ‖∇f‖ where Newton began); nil when neither start finds one.
+  /// - Complexity: O(n³) per Newton step, at most 200 steps.
+  public static func estimate<L: Landscape>(for landscape: L, finalPoint: [Double], start: [Double]) -> ReferencePoint?
+  {
+    for origin in [finalPoint, start] where origin.allSatisfy(\.isFinite) {
+      if let point = newtonCriticalPoint(of: landscape, from: origin) {
+        return ReferencePoint(landscape: landscape, point: point, source: .estimated)
+      }
+    }
+    return nil
+  }
+
+  static func newtonCriticalPoint<L: Landscape>(of landscape: L, from origin: [Double]) -> [Double]? {
+    func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+    var x = origin
+    let initialSlope = norm(landscape.gradient(at: x))
+    guard initialSlope.isFinite else { return nil }
+    for _ in 0..<100 {
+      let gradient = landscape.gradient(at: x)
+      guard gradient.allSatisfy(\.isFinite) else { return nil }
+      if gradient.allSatisfy({ $0 == 0 }) { break }
+      let spectrum = SymmetricEigendecomposition(landscape.hessian(at: x))
+      guard spectrum.eigenvalues.allSatisfy(\.isFinite) else { return nil }
+      let cutoff = 1e-12 * (spectrum.eigenvalues.map(abs).max() ?? 0)
+      let along = spectrum.coordinates(of: gradient)
+      var step = [Double](repeating: 0, count: x.count)
+      for j in along.indices where abs(spectrum.eigenvalues[j]) > cutoff {
+        let scale = along[j] / spectrum.eigenvalues[j]
+        for (i, component) in spectrum.eigenvector(j).enumerated() { step[i] += scale * component }
+      }
+      for i in x.indices { x[i] -= step[i] }
+      guard x.allSatisfy(\.isFinite) else { return nil }
+      if norm(step) <= 1e-15 * max(1, norm(x)) { break }
+    }
+    let slope = norm(landscape.gradient(at: x))
+    return slope <= 1e-8 * max(1, initialSlope) ? x : nil
   }
 
   private static func nearest(_ candidates: [[Double]], to point: [Double]) -> [Double]? {

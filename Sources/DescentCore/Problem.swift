@@ -122,7 +122,8 @@ public struct Problem: Sendable, Hashable {
 
 /// Why a problem could not run.
 public enum EngineError: Error, Sendable, Hashable, CustomStringConvertible {
-  /// The landscape has no minimizer or critical point to measure errors against, and none was given.
+  /// The landscape knows no minimizer or critical point, none was given, and Newton's method
+  /// found none from where the run ended or from its start.
   case noReferencePoint
   /// Mini-batches were asked of a landscape that is not made of samples, or are larger than it.
   case invalidBatchSize(String)
@@ -130,7 +131,7 @@ public enum EngineError: Error, Sendable, Hashable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .noReferencePoint:
-      "the landscape has no known minimizer or critical point; give one with 'minimum:'"
+      "the landscape knows no minimizer and Newton's method found no critical point from the run's end or start; give x* with 'minimum:'"
     case .invalidBatchSize(let message): message
     }
   }
@@ -179,15 +180,18 @@ public enum Engine {
     let perturbation = try GradientPerturbation(problem, samples: samples)
     let candidates = landscape.minimizers.count + landscape.otherCriticalPoints.count
     var finalPoint = problem.start
-    if problem.givenMinimum == nil && candidates > 1 {
-      // Several candidates: a first pass finds where the run ends, so x* is the one it approaches.
+    if problem.givenMinimum == nil && candidates != 1 {
+      // Several candidates, or none: a first pass finds where the run ends, so x* is the one it
+      // approaches, or the critical point Newton's method finds from there.
       var unobserved = NoTrajectoryObserver()
       let provisional = ReferencePoint(landscape: landscape, point: problem.start, source: .given)
       finalPoint =
         run(problem, on: landscape, reference: provisional, perturbation: perturbation, observer: &unobserved)
         .finalPoint
     }
-    guard let reference = ReferencePoint.choose(for: landscape, given: problem.givenMinimum, finalPoint: finalPoint)
+    guard
+      let reference = ReferencePoint.choose(for: landscape, given: problem.givenMinimum, finalPoint: finalPoint)
+        ?? ReferencePoint.estimate(for: landscape, finalPoint: finalPoint, start: problem.start)
     else {
       throw .noReferencePoint
     }

@@ -240,6 +240,11 @@ public struct TheoryReport: Sendable, Hashable {
 
 /// Why theory does not apply to a problem, or how to build it when it does.
 public enum TheoryApplicability {
+  /// Why theory declines where f has no Hessian at x*.
+  public static let kinkReason = "f has no Hessian at x* (a kink); theory does not apply"
+  /// Why theory declines for weight decay around an x* away from the origin.
+  public static let movedFixedPointReason = "weight decay moves the fixed point away from x* ≠ 0; theory does not apply"
+
   /// A reason theory does not cover `problem` (adaptive optimizers, schedules, …), or nil.
   /// Checks only the problem's own settings; `report` also checks against x*.
   public static func reasonNotApplicable(_ problem: Problem) -> String? {
@@ -268,10 +273,10 @@ public enum TheoryApplicability {
     // torch applies weight decay as g + wd·θ and maximize as −g: the effective Hessian is
     // ±H + wd·I (same eigenvectors), whose fixed point is x* only when x* = 0 or wd = 0.
     if sgd.weightDecay != 0 && reference.point.contains(where: { $0 != 0 }) {
-      return .failure(TheoryError(reason: "weight decay moves the fixed point away from x* ≠ 0; theory does not apply"))
+      return .failure(TheoryError(reason: movedFixedPointReason))
     }
     guard reference.spectrum.eigenvalues.allSatisfy(\.isFinite) else {
-      return .failure(TheoryError(reason: "f has no Hessian at x* (a kink); theory does not apply"))
+      return .failure(TheoryError(reason: kinkReason))
     }
     let theory = QuadraticTheory(spectrum: reference.spectrum, isLocal: !problem.landscape.isQuadratic).seen(by: sgd)
     let spectrum = theory.spectrum

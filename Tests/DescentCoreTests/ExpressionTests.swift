@@ -275,15 +275,55 @@ import Testing
     #expect(outcome.finalPoint.allSatisfy { abs($0) <= 1e-6 })
   }
 
-  @Test func expressionWithoutMinimumCannotBeClassified() throws {
+  /// Without `minimum:`, x* is the critical point Newton's method finds from the run's end
+  /// (SPEC: "the classifier estimates it and says so").
+  @Test func expressionWithoutMinimumEstimatesItByNewton() throws {
     let problem = Problem(
       landscape: .expression(try ExpressionLandscape("x^2")), start: [1], optimizer: .sgd(SGD()),
       schedule: .constant(0.1))
-    #expect(throws: EngineError.noReferencePoint) { try Engine.run(problem) }
+    let outcome = try Engine.run(problem)
+    #expect(outcome.reference.source == .estimated)
+    #expect(outcome.reference.point == [0], "one Newton step from any point of x² lands on 0")
+    #expect(outcome.classification.regime == .monotone)
     var given = problem
     given.givenMinimum = [0]
-    let outcome = try Engine.run(given)
-    #expect(outcome.reference.source == .given)
-    #expect(outcome.classification.regime == .monotone)
+    #expect(try Engine.run(given).classification == outcome.classification)
+
+    // Rosenbrock from (−1.2, 1): the run ends near (1, 1), Newton polishes it to (1, 1) exactly.
+    let rosenbrock = Problem(
+      landscape: .expression(try ExpressionLandscape("(1 - x)^2 + 100*(y - x^2)^2")), start: [-1.2, 1],
+      optimizer: .sgd(SGD(momentum: 0.9)), schedule: .constant(1e-3), settings: RunSettings(steps: 5000))
+    let polished = try Engine.run(rosenbrock)
+    #expect(polished.reference.source == .estimated)
+    #expect(polished.reference.point == [1, 1])
+    #expect(polished.classification.regime == (try Engine.run(withMinimum(rosenbrock, [1, 1]))).classification.regime)
+
+    // A divergent run (its end is not finite): Newton starts from the start instead.
+    var divergent = problem
+    divergent.schedule = .constant(1.5)
+    let diverged = try Engine.run(divergent)
+    #expect(diverged.reference.point == [0])
+    #expect(diverged.classification.regime == .divergent)
+
+    // x⁴ has a degenerate critical point: Newton's steps x/3 shrink by 2/3 each until one is
+    // under 1e-15, so x* is estimated within 3e-15 of 0.
+    let quartic = try Engine.run(
+      Problem(
+        landscape: .expression(try ExpressionLandscape("x^4")), start: [1], optimizer: .sgd(SGD()),
+        schedule: .constant(0.1), settings: RunSettings(steps: 50)))
+    #expect(abs(quartic.reference.point[0]) < 3e-15)
+    #expect(quartic.classification.regime == .crawling)
+
+    // No critical point at all (f = x): nothing to measure against, said clearly.
+    let linear = Problem(
+      landscape: .expression(try ExpressionLandscape("x")), start: [1], optimizer: .sgd(SGD()),
+      schedule: .constant(0.1))
+    #expect(throws: EngineError.noReferencePoint) { try Engine.run(linear) }
+  }
+
+  private func withMinimum(_ problem: Problem, _ minimum: [Double]) -> Problem {
+    var copy = problem
+    copy.givenMinimum = minimum
+    return copy
   }
 }

@@ -77,6 +77,31 @@ import Testing
     #expect(recordsOne == (try ResultDocument.instanceRecords(at: two)))
   }
 
+  /// Acceptance 2 as written: `{expr: "(1 - x)^2 + 100*(y - x^2)^2"}` without `minimum:` runs
+  /// (x* estimated by Newton from the run's end, (1, 1) exactly) and follows the preset's
+  /// trajectory to the bit, dumped row by row.
+  @Test func anExpressionWithoutMinimumFollowsThePreset() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let config = folder.path + "/banana.yaml"
+    try """
+    suite: banana
+    defaults: {start: [-1.2, 1], steps: 3000, optimizer: {name: adam, betas: [0.9, 0.99]}, lr: 0.01}
+    scenarios:
+      - {name: preset, landscape: rosenbrock}
+      - {name: expression, landscape: {expr: "(1 - x)^2 + 100*(y - x^2)^2"}}
+    """.write(toFile: config, atomically: true, encoding: .utf8)
+    let json = folder.path + "/banana.json"
+    let result = try DescentBinary.run(["run", config, "--json", json, "--dump", folder.path + "/dump"])
+    #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+    let text = try String(contentsOfFile: json, encoding: .utf8)
+    #expect(text.contains("\"reference\":{\"point\":[1,1],\"source\":\"estimated\""))
+    let preset = try String(contentsOfFile: folder.path + "/dump/banana/preset.csv", encoding: .utf8)
+    let expression = try String(contentsOfFile: folder.path + "/dump/banana/expression.csv", encoding: .utf8)
+    #expect(preset.split(separator: "\n").count == 3002)
+    #expect(preset == expression)
+  }
+
   @Test func theToursCriticalPointsAreReportedAsSuch() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }

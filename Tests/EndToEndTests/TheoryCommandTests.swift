@@ -33,4 +33,58 @@ import Testing
     let usage = try DescentBinary.run(["theory"])
     #expect(usage.exitCode == 2)
   }
+
+  @Test func badFlagsAreUsageErrors() throws {
+    let cases: [([String], String)] = [
+      (["theory", "ravine", "--lr", "abc"], "descent: --lr must be a number ≥ 0, got 'abc'"),
+      (["theory", "ravine", "--lr", "0.01", "--nesterov"], "descent: --nesterov needs --momentum > 0 and no dampening"),
+      (["theory", "ravine", "--start", "1,2,3"], "descent: --start has 3 coordinates but landscape ravine has 2"),
+      (["theory", "ravine", "--start", "1,x"], "descent: --start must be comma-separated numbers, got '1,x'"),
+    ]
+    for (arguments, message) in cases {
+      let result = try DescentBinary.run(arguments)
+      #expect(result.exitCode == 2, "\(arguments)")
+      #expect(result.stderr.hasPrefix(message), "\(arguments): \(result.stderr)")
+      #expect(result.stdout.isEmpty, "\(arguments)")
+    }
+  }
+
+  /// torch's weight decay makes the dynamics those of H + wd·I: thresholds, κ and optima follow.
+  @Test func weightDecayShiftsEverythingTheCommandPrints() throws {
+    let result = try DescentBinary.run(["theory", "ravine", "--weight-decay", "1", "--lr", "0.009"])
+    #expect(result.exitCode == 0)
+    #expect(result.lines.contains("Hessian eigenvalues: 2, 200"))
+    #expect(
+      result.lines.contains("with weight decay 1, gradient descent sees H + wd·I, eigenvalues 3, 201 (used below)"))
+    #expect(result.lines.contains("condition number κ = λ_max/λ_min: 67"))
+    #expect(result.lines.contains("  gradient descent      2/λ_max                  = 0.00995025"))  // 2/201
+    #expect(result.lines.contains("  λ = 201:  1 − ηλ = -0.809,  rate 0.809"))
+    // Around an x* away from the origin weight decay moves the fixed point: theory declines.
+    let moved = try DescentBinary.run(["theory", "rosenbrock", "--weight-decay", "0.1"])
+    #expect(moved.exitCode == 2)
+    #expect(moved.lines.contains("weight decay moves the fixed point away from x* ≠ 0; theory does not apply"))
+  }
+
+  @Test func aKinkIsNotGivenASpectrum() throws {
+    let ackley = try DescentBinary.run(["theory", "ackley", "--lr", "0.1"])
+    #expect(ackley.exitCode == 2)
+    #expect(ackley.lines.contains("f has no Hessian at x* (a kink); theory does not apply"))
+    #expect(!ackley.stdout.contains("nan"))
+    let cone = try DescentBinary.run(["theory", "{expr: \"sqrt(x^2 + y^2)\", minimum: [0, 0]}", "--lr", "0.1"])
+    #expect(cone.exitCode == 2)
+    #expect(!cone.stdout.contains("nan"))
+  }
+
+  @Test func anExpressionWithoutMinimumIsPolishedByNewton() throws {
+    let result = try DescentBinary.run(["theory", "{expr: \"(x - 1)^2 + 10*(y + 2)^2\"}"])
+    #expect(result.exitCode == 0)
+    #expect(result.lines.contains("x* = [1,-2]  (estimated, f = 0)"))
+    #expect(result.lines.contains("Hessian eigenvalues: 2, 20"))
+    let none = try DescentBinary.run(["theory", "{expr: \"x + y\"}"])
+    #expect(none.exitCode == 2)
+    #expect(
+      none.stderr
+        == "descent: landscape x + y knows no minimizer and Newton's method found no critical point from [0,0]; give x* with 'minimum:' or another --start\n"
+    )
+  }
 }

@@ -91,6 +91,61 @@ import YAMLNode
     #expect(found.first?.hasPrefix("test.yaml:6:13: error: invalid expression at column 9:") == true, "\(found)")
   }
 
+  /// A literal block scalar keeps its lines: the message names the line and column inside the
+  /// expression and shows that line (the position in the file stays at the `|`: the node does
+  /// not record how far its lines were indented).
+  @Test func expressionErrorsInLiteralBlockScalarsNameTheLine() {
+    let text =
+      "suite: s\nscenarios:\n  - name: a\n    start: [1]\n    landscape:\n      expr: |\n        x^2 +\n        2*^x\n"
+    #expect(
+      problems(text) == [
+        """
+        test.yaml:6:13: error: invalid expression at line 2, column 3: expected a number, a variable, a function call or '(' after '*', found '^'
+            2*^x
+              ^
+        """
+      ])
+  }
+
+  @Test func expressionErrorsLineUpTheCaretAndNameTheProblem() {
+    func firstProblem(_ landscape: String) -> String? {
+      problems("suite: s\nscenarios:\n  - name: a\n    start: [1]\n    landscape: \(landscape)\n").first
+    }
+    // A tab counts as one column in the file and in the expression, and shows as one space.
+    #expect(
+      firstProblem("{expr: \"x\t+ y^^2\"}")
+        == """
+        test.yaml:5:30: error: invalid expression at column 7: expected a number, a variable, a function call or '(' after '^', found '^'
+            x + y^^2
+                  ^
+        """)
+    #expect(
+      firstProblem("{expr: \"1e400*x^2 + x\"}")
+        == """
+        test.yaml:5:24: error: invalid expression at column 1: number out of range: '1e400' is beyond the largest double (about 1.8e308)
+            1e400*x^2 + x
+            ^~~~~
+        """)
+    #expect(
+      firstProblem("{expr: 1/0 + x}")
+        == """
+        test.yaml:5:23: error: invalid expression at column 1: the constant '1/0' is infinite
+            1/0 + x
+            ^~~
+        """)
+    #expect(
+      firstProblem("{expr: x(y)}")?.hasPrefix(
+        "test.yaml:5:23: error: invalid expression at column 1: 'x' is a variable, not a function (write 'x*(...)' to multiply; the functions are abs, cos,"
+      ) == true)
+    // A long expression is shown in a window around the error.
+    let terms = (1...30).map { "\($0)*x" }.joined(separator: " + ")
+    let found = firstProblem("{expr: \"\(terms) + ^\"}") ?? ""
+    let column = terms.count + 4
+    #expect(found.hasPrefix("test.yaml:5:\(23 + column): error: invalid expression at column \(column):"))
+    let window = "    …" + (terms + " + ").suffix(40) + "^"
+    #expect(found.hasSuffix("\n" + window + "\n" + String(repeating: " ", count: 4 + 41) + "^"), "\(found)")
+  }
+
   @Test func expressionLandscapeProblemsAreReported() {
     #expect(
       problems("suite: s\nscenarios:\n  - {name: a, landscape: {expr: x^2, preset: bowl}, start: [1]}\n") == [

@@ -29,6 +29,12 @@ import YAMLNode
       problems("suite: s\nscenarios:\n  - {name: a, landscape: {preset: ackley, dimension: 0}, start: [0, 0]}\n") == [
         "test.yaml:3:54: error: 'dimension' must be a whole number from 1 to 1000, found 0"
       ])
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - {name: a, landscape: {preset: least-squares, features: 1, condition: 10}, start: [0]}\n"
+      ) == [
+        "test.yaml:3:74: error: 'condition' needs 2 features or more: with 1 the Hessian is a number, whose condition number is 1"
+      ])
   }
 
   @Test func expressionsDecodeWithVariablesAndMinimum() throws {

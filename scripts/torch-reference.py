@@ -17,11 +17,15 @@ Tests/DescentCoreTests/Fixtures/torch/:
 
 The Swift tests (Tests/DescentCoreTests/TorchFixtureTests.swift) run the same cases through
 descent's engine and compare step by step. CI does not need torch; regenerate after changing
-a case (or to check a new torch version) with:
+a case (or to check a new torch version) with any CPU build of torch, e.g. in a virtual
+environment (pip also takes a local wheel file instead of `torch`):
 
-    pip install torch numpy          # CPU wheels are enough
-    python3 scripts/torch-reference.py
+    python3 -m venv /tmp/torchenv && /tmp/torchenv/bin/pip install torch numpy
+    /tmp/torchenv/bin/python scripts/torch-reference.py
     swift test --filter TorchFixture
+
+cases.json records the torch version and CPU capability that wrote the files. New cases go
+after the existing ones (the ADDED_... lists), so the earlier lines keep their bytes.
 
 What makes bit-for-bit agreement possible:
 - torch.set_default_dtype(torch.float64): parameters, gradients and optimizer state are
@@ -218,6 +222,54 @@ MAXIMIZE = {
 }
 
 
+# Cases added after an audit of the coverage above (issue: every optimizer with ≥ 3 option sets,
+# every schedule, both clippings). They come after every earlier case, in cases.json and in each
+# group's file, so the earlier cases keep their bytes. `maximize` with weight decay (the gradient
+# is negated first, then decayed), `amsgrad` with `maximize`, and a non-default `eps` for RMSprop,
+# NAdam and RAdam (the options name them: a number as the option-set index adds a set).
+ADDED_OPTION_SETS = {
+    "rmsprop": [({"eps": 1e-3, "alpha": 0.95, "weight_decay": 0.05}, 0.01, 1e-3)],
+    "nadam": [({"eps": 1e-3, "betas": [0.9, 0.99]}, 0.05, 0.01)],
+    "radam": [({"eps": 1e-3, "betas": [0.8, 0.99]}, 0.1, 0.01)],
+}
+
+ADDED_MAXIMIZE = {
+    # name: [(case suffix, options, lr), ...] on the quadratic
+    "sgd": [("maximize-weight-decay", {"maximize": True, "weight_decay": 0.1, "momentum": 0.5}, 0.01)],
+    "adam": [
+        ("maximize-weight-decay", {"maximize": True, "weight_decay": 0.1}, 0.01),
+        ("maximize-amsgrad", {"maximize": True, "amsgrad": True, "weight_decay": 0.05}, 0.01),
+    ],
+    "adamw": [("maximize-amsgrad", {"maximize": True, "amsgrad": True, "weight_decay": 0.1}, 0.01)],
+    "adagrad": [("maximize-weight-decay", {"maximize": True, "weight_decay": 0.1}, 0.1)],
+    "rmsprop": [("maximize-weight-decay", {"maximize": True, "weight_decay": 0.1, "centered": True}, 0.01)],
+    "adadelta": [("maximize-weight-decay", {"maximize": True, "weight_decay": 0.1}, 1.0)],
+    "adamax": [("maximize-weight-decay", {"maximize": True, "weight_decay": 0.1}, 0.01)],
+    "nadam": [
+        ("maximize-weight-decay", {"maximize": True, "weight_decay": 0.1}, 0.01),
+        ("maximize-decoupled-weight-decay", {"maximize": True, "weight_decay": 0.1, "decoupled_weight_decay": True},
+         0.01),
+    ],
+    "radam": [
+        ("maximize-weight-decay", {"maximize": True, "weight_decay": 0.1}, 0.01),
+        ("maximize-decoupled-weight-decay", {"maximize": True, "weight_decay": 0.1, "decoupled_weight_decay": True},
+         0.01),
+    ],
+}
+
+
+def added_optimizer_cases():
+    cases = []
+    for name, sets in ADDED_OPTION_SETS.items():
+        for index, (options, quadratic_lr, rosenbrock_lr) in enumerate(sets, start=len(OPTION_SETS[name])):
+            for landscape, lr in (("quadratic", quadratic_lr), ("rosenbrock", rosenbrock_lr)):
+                cases.append((name, f"{name}-{index + 1}-{landscape}", landscape, {"name": name, **options}, lr, None))
+    for name, entries in ADDED_MAXIMIZE.items():
+        for suffix, options, lr in entries:
+            cases.append((name, f"{name}-{suffix}-quadratic", "quadratic", {"name": name, **options}, lr, None))
+    return cases
+
+
 def optimizer_cases():
     cases = []
     for name, sets in OPTION_SETS.items():
@@ -257,6 +309,22 @@ SCHEDULE_CASES = [
      {"schedule": "onecycle", "max_lr": 0.5, "cycle_momentum": False}),
     ("onecycle-lion-longer-cycle", "rosenbrock", {"name": "lion"},
      {"schedule": "onecycle", "max_lr": 2e-3, "total_steps": 150}),
+]
+
+# OneCycle on the optimizers the cases above left out (added after the audit; NAdam had it in
+# 12-D only): β₁ cycles in AdamW (whose decoupled decay also follows the lr), Adamax, NAdam and
+# RAdam, and the momentum of a centered RMSprop.
+ADDED_SCHEDULE_CASES = [
+    ("onecycle-adamw", "rosenbrock", {"name": "adamw", "weight_decay": 0.1}, {"schedule": "onecycle", "max_lr": 0.02}),
+    ("onecycle-adamax", "quadratic", {"name": "adamax"},
+     {"schedule": "onecycle", "max_lr": 0.1, "anneal": "linear", "base_momentum": 0.8, "max_momentum": 0.9}),
+    ("onecycle-nadam", "quadratic", {"name": "nadam", "weight_decay": 0.05}, {"schedule": "onecycle", "max_lr": 0.05}),
+    ("onecycle-radam-three-phase", "rosenbrock", {"name": "radam"},
+     {"schedule": "onecycle", "max_lr": 0.02, "three_phase": True}),
+    ("onecycle-rmsprop-centered", "quadratic", {"name": "rmsprop", "centered": True},
+     {"schedule": "onecycle", "max_lr": 0.01, "pct_start": 0.4}),
+    ("onecycle-rmsprop-centered-rosenbrock", "rosenbrock", {"name": "rmsprop", "centered": True, "momentum": 0.5},
+     {"schedule": "onecycle", "max_lr": 1e-3, "max_momentum": 0.9, "base_momentum": 0.5}),
 ]
 
 # On the 12-D quadratic (file ndim.csv; points are space-separated lists).
@@ -369,6 +437,9 @@ def main():
     cases += [("schedules", name, landscape, optimizer, lr, None) for name, landscape, optimizer, lr in SCHEDULE_CASES]
     cases += [("clipping", name, landscape, optimizer, lr, clip) for name, landscape, optimizer, lr, clip in CLIP_CASES]
     cases += [("ndim", name, "diagonal", optimizer, lr, clip) for name, optimizer, lr, clip in NDIM_CASES]
+    cases += added_optimizer_cases()
+    cases += [("schedules", name, landscape, optimizer, lr, None) for name, landscape, optimizer, lr in
+              ADDED_SCHEDULE_CASES]
     os.makedirs(OUT, exist_ok=True)
     manifest = {
         "generator": "scripts/torch-reference.py",

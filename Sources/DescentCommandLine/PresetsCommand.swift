@@ -13,14 +13,16 @@ struct PresetsCommand {
       console.out("\(preset.name): f = \(preset.formula)")
       console.out("    \(preset.summary)")
       for option in preset.options {
-        let defaultText = option.defaultValue.map { "default \($0)" } ?? "no default"
-        console.out("    \(option.name) (\(defaultText)): \(option.summary)")
+        // An option without a default says in its summary whether it is required or what its
+        // absence means.
+        let defaultText = option.defaultValue.map { " (default \(Self.text($0)))" } ?? ""
+        console.out("    \(option.name)\(defaultText): \(option.summary)")
       }
       console.out("    minimizers: \(preset.minimizerText)")
-      switch try? preset.build(OptionValues(declarations: preset.options, given: [])) {
-      case .leastSquares?: console.out("    plot region: x̂ ± 2 in every coordinate")
-      case let landscape?: console.out("    plot region: \(landscape.suggestedViewBox)")
-      case nil: break
+      if let region = preset.plotRegionText {
+        console.out("    plot region: \(region)")
+      } else if let landscape = try? preset.build(OptionValues(declarations: preset.options, given: [])) {
+        console.out("    plot region: \(landscape.suggestedViewBox)")
       }
     }
     console.out("")
@@ -29,5 +31,15 @@ struct PresetsCommand {
     console.out("    constants: pi, e; functions: \(ExpressionLanguage.functionNames.joined(separator: ", "))")
     console.out("    gradient and Hessian by automatic differentiation; 'minimum' tells the classifier where x* is")
     return .success
+  }
+
+  /// An option's default as shown here: a whole multiple of π by name, with its value
+  /// (`2π = 6.283185307179586`).
+  static func text(_ value: OptionValue) -> String {
+    guard case .number(let number) = value, number != 0 else { return value.description }
+    let multiple = (number / Double.pi).rounded()
+    guard abs(multiple) <= 12, multiple * Double.pi == number else { return value.description }
+    let factor = multiple == 1 ? "" : multiple == -1 ? "−" : NumberText.shortest(multiple)
+    return "\(factor)π = \(value)"
   }
 }

@@ -62,7 +62,13 @@ enum ExpressionLandscapeDecoder {
   }
 
   /// Reports an expression error at its place in the file — the character inside the scalar when
-  /// the value appears verbatim on one line — followed by the expression with a caret under it.
+  /// the value appears verbatim on one line, else the start of the scalar — followed by the
+  /// expression's line (a window of it when long) with a caret under the error.
+  ///
+  /// A block scalar (`expr: |`) is positioned at its indicator: its value's line k is the file's
+  /// line k after the indicator's, but the node does not record the indentation its lines were
+  /// stripped of, so the file column is unknown. The message names the line and column inside
+  /// the expression instead.
   static func report(
     _ error: ExpressionError, source: String, exprNode: Node, variableNodes: [Node], decoding: inout Decoding
   ) {
@@ -77,10 +83,9 @@ enum ExpressionLandscapeDecoder {
       decoding.error(message, at: index < variableNodes.count ? variableNodes[index].mark : exprNode.mark)
     case .text(let offset, let length):
       let mark = exprNode.mark(atValueOffset: offset) ?? exprNode.mark
-      let sourceLine = source.unicodeScalars.map { $0 == "\n" ? " " : Character($0) }.map(String.init).joined()
-      let caret = String(repeating: " ", count: offset) + "^" + String(repeating: "~", count: max(0, length - 1))
+      let excerpt = ExpressionExcerpt(source: source, offset: offset, length: length)
       decoding.error(
-        "invalid expression at column \(offset + 1): \(message)\n    \(sourceLine)\n    \(caret)", at: mark)
+        "invalid expression at \(excerpt.position): \(message)\n    \(excerpt.text)\n    \(excerpt.caret)", at: mark)
     }
   }
 }

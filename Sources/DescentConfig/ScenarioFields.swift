@@ -46,6 +46,8 @@ struct DecodedSchedule: Sendable {
   var value: LearningRateSchedule
   var text: String
   var mark: Mark
+  /// Where each option of a schedule mapping was written.
+  var optionMarks: [String: Mark] = [:]
 }
 
 /// A decoded `clip` (nil for `clip: none`).

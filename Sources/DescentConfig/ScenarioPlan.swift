@@ -184,6 +184,10 @@ struct ScenarioPlan: Sendable {
         at: schedule.mark)
       return nil
     }
+    if let problem = schedule.value.cycledMomentumProblem(for: optimizer.value) {
+      decoding.error(problem.message, at: problem.option.flatMap { schedule.optionMarks[$0] } ?? schedule.mark)
+      return nil
+    }
     let id = Self.id(suite: suite, scenario: scenario, parameters: parameters)
     let problem = Problem(
       landscape: landscape.value.seeded(fields.seed ?? rootSeed), start: start.values, optimizer: optimizer.value,

@@ -30,7 +30,8 @@ enum ScheduleDecoder {
     else { return nil }
     do {
       let schedule = try description.build(OptionValues(declarations: description.options, given: options.values))
-      return DecodedSchedule(value: schedule, text: NodeMerging.idText(node), mark: node.mark)
+      return DecodedSchedule(
+        value: schedule, text: NodeMerging.idText(node), mark: node.mark, optionMarks: options.marks)
     } catch {
       decoding.error(error.message, at: error.option.flatMap { options.marks[$0] } ?? node.mark)
       return nil

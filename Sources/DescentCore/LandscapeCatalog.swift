@@ -9,6 +9,9 @@ public struct LandscapePreset: Sendable {
   public let minimizerText: String
   /// Builds the landscape from option values (defaults filled in); throws on invalid combinations.
   public let build: @Sendable (OptionValues) throws(OptionError) -> AnyLandscape
+  /// The region worth plotting in words, for a preset whose region depends on its options or its
+  /// data; nil when the preset built with its defaults tells it (`suggestedViewBox`).
+  public var plotRegionText: String? = nil
 }
 
 /// Every landscape preset descent knows, by name.
@@ -46,9 +49,9 @@ public enum LandscapeCatalog {
       name: "quadratic", formula: "½ (x − c)ᵀ H (x − c), H = R(angle)·diag(eigenvalues)·R(angle)ᵀ",
       summary: "a quadratic of any dimension with the given Hessian eigenvalues",
       options: [
-        .init("eigenvalues", .numbers(count: nil), default: nil, "Hessian eigenvalues (one per dimension)"),
+        .init("eigenvalues", .numbers(count: nil), default: nil, "Hessian eigenvalues, one per dimension (required)"),
         .init("angle", .number, default: .number(0), "2-D only: rotation of the eigenvectors, in degrees"),
-        .init("center", .numbers(count: nil), default: nil, "the critical point c (default: the origin)"),
+        .init("center", .numbers(count: nil), default: nil, "the critical point c (the origin when not given)"),
       ],
       minimizerText: "c (the origin by default), f = 0, when every eigenvalue is positive",
       build: { options throws(OptionError) in
@@ -76,7 +79,8 @@ public enum LandscapeCatalog {
           return .quadratic(Quadratic(eigenvalues: eigenvalues, rotationDegrees: angle, center: center))
         }
         return .quadratic(Quadratic(eigenvalues: eigenvalues, center: center))
-      }),
+      },
+      plotRegionText: "c ± 5 in every coordinate (c ± 5·√(2/|λ|) when the smallest non-zero |λ| is below 2)"),
   ]
 
   /// The preset called `name`.

@@ -37,6 +37,33 @@ public enum LearningRateSchedule: Sendable, Hashable {
     return false
   }
 
+  /// Why OneCycle's momentum cycling would give `optimizer` a momentum or β₁ its constructor
+  /// refuses, naming the schedule option (`base_momentum` or `max_momentum`) at fault; nil when
+  /// the schedule does not cycle momentum or both values are in range. The range is the one the
+  /// optimizer checks for what the cycle overwrites: β₁ (`betas[0]`) in [0, 1) for the Adam
+  /// family and Lion, `momentum` ≥ 0 for SGD and RMSprop. (torch's OneCycleLR checks neither:
+  /// it would run Adam with β₁ = 1.5, which `betas: [1.5, 0.999]` is refused for.)
+  public func cycledMomentumProblem(for optimizer: AnyOptimizer) -> OptionError? {
+    guard case .oneCycle(let schedule) = self, schedule.cycleMomentum,
+      let option = optimizer.cycledMomentumOption
+    else { return nil }
+    for (name, value) in [("max_momentum", schedule.maximumMomentum), ("base_momentum", schedule.baseMomentum)] {
+      if option == "betas", !(value >= 0 && value < 1) {
+        return OptionError(
+          option: name,
+          "'\(name)' must be in [0, 1) with this optimizer: with cycle_momentum it becomes beta1 (betas[0]), found \(NumberText.shortest(value))"
+        )
+      }
+      if option == "momentum", !(value >= 0) {
+        return OptionError(
+          option: name,
+          "'\(name)' must be at least 0: with cycle_momentum it becomes the optimizer's momentum, found \(NumberText.shortest(value))"
+        )
+      }
+    }
+    return nil
+  }
+
   /// Why the schedule cannot drive a run of `steps` steps (torch would raise or divide by zero
   /// on the way), or nil when it can.
   public func problem(forSteps steps: Int) -> String? {

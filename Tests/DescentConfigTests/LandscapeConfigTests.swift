@@ -29,6 +29,12 @@ import YAMLNode
       problems("suite: s\nscenarios:\n  - {name: a, landscape: {preset: ackley, dimension: 0}, start: [0, 0]}\n") == [
         "test.yaml:3:54: error: 'dimension' must be a whole number from 1 to 1000, found 0"
       ])
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - {name: a, landscape: {preset: least-squares, features: 1, condition: 10}, start: [0]}\n"
+      ) == [
+        "test.yaml:3:74: error: 'condition' needs 2 features or more: with 1 the Hessian is a number, whose condition number is 1"
+      ])
   }
 
   @Test func expressionsDecodeWithVariablesAndMinimum() throws {
@@ -89,6 +95,61 @@ import YAMLNode
       "suite: s\nscenarios:\n  - name: a\n    start: [1]\n    landscape:\n      expr: >-\n        x^2 +\n        2*^x\n"
     let found = problems(text)
     #expect(found.first?.hasPrefix("test.yaml:6:13: error: invalid expression at column 9:") == true, "\(found)")
+  }
+
+  /// A literal block scalar keeps its lines: the message names the line and column inside the
+  /// expression and shows that line (the position in the file stays at the `|`: the node does
+  /// not record how far its lines were indented).
+  @Test func expressionErrorsInLiteralBlockScalarsNameTheLine() {
+    let text =
+      "suite: s\nscenarios:\n  - name: a\n    start: [1]\n    landscape:\n      expr: |\n        x^2 +\n        2*^x\n"
+    #expect(
+      problems(text) == [
+        """
+        test.yaml:6:13: error: invalid expression at line 2, column 3: expected a number, a variable, a function call or '(' after '*', found '^'
+            2*^x
+              ^
+        """
+      ])
+  }
+
+  @Test func expressionErrorsLineUpTheCaretAndNameTheProblem() {
+    func firstProblem(_ landscape: String) -> String? {
+      problems("suite: s\nscenarios:\n  - name: a\n    start: [1]\n    landscape: \(landscape)\n").first
+    }
+    // A tab counts as one column in the file and in the expression, and shows as one space.
+    #expect(
+      firstProblem("{expr: \"x\t+ y^^2\"}")
+        == """
+        test.yaml:5:30: error: invalid expression at column 7: expected a number, a variable, a function call or '(' after '^', found '^'
+            x + y^^2
+                  ^
+        """)
+    #expect(
+      firstProblem("{expr: \"1e400*x^2 + x\"}")
+        == """
+        test.yaml:5:24: error: invalid expression at column 1: number out of range: '1e400' is beyond the largest double (about 1.8e308)
+            1e400*x^2 + x
+            ^~~~~
+        """)
+    #expect(
+      firstProblem("{expr: 1/0 + x}")
+        == """
+        test.yaml:5:23: error: invalid expression at column 1: the constant '1/0' is infinite
+            1/0 + x
+            ^~~
+        """)
+    #expect(
+      firstProblem("{expr: x(y)}")?.hasPrefix(
+        "test.yaml:5:23: error: invalid expression at column 1: 'x' is a variable, not a function (write 'x*(...)' to multiply; the functions are abs, cos,"
+      ) == true)
+    // A long expression is shown in a window around the error.
+    let terms = (1...30).map { "\($0)*x" }.joined(separator: " + ")
+    let found = firstProblem("{expr: \"\(terms) + ^\"}") ?? ""
+    let column = terms.count + 4
+    #expect(found.hasPrefix("test.yaml:5:\(23 + column): error: invalid expression at column \(column):"))
+    let window = "    …" + (terms + " + ").suffix(40) + "^"
+    #expect(found.hasSuffix("\n" + window + "\n" + String(repeating: " ", count: 4 + 41) + "^"), "\(found)")
   }
 
   @Test func expressionLandscapeProblemsAreReported() {

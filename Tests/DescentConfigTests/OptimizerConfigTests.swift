@@ -132,6 +132,22 @@ import YAMLNode
     #expect(clippings == [.norm(maximum: 1), .value(0.5), nil], "a case's clip replaces the default's, not merges")
   }
 
+  /// β₁ must stay in [0, 1) while OneCycle cycles it, as `betas` must; SGD's momentum has no
+  /// upper bound in torch, and without cycling the momentum options are unused.
+  @Test func oneCycleMomentumOutsideTheOptimizersRangeIsRefusedOnlyWhenItCycles() throws {
+    let sgd = try problem("    optimizer: sgd\n    lr: {schedule: onecycle, max_lr: 0.1, max_momentum: 1.5}\n")
+    #expect(sgd.0.schedule == .oneCycle(OneCycleSchedule(maximumRate: 0.1, maximumMomentum: 1.5)))
+    let adam = try problem(
+      "    optimizer: adam\n    lr: {schedule: onecycle, max_lr: 0.1, max_momentum: 1.5, cycle_momentum: false}\n")
+    #expect(adam.0.schedule.cyclesMomentum == false)
+    #expect(
+      problems(
+        "suite: s\ndefaults: {lr: {schedule: onecycle, max_lr: 0.1, max_momentum: 1.0}}\nscenarios:\n"
+          + "  - {name: a, landscape: ravine, start: [-4, 1], optimizer: radam}\n") == [
+          "test.yaml:2:64: error: 'max_momentum' must be in [0, 1) with this optimizer: with cycle_momentum it becomes beta1 (betas[0]), found 1"
+        ], "at the key in `defaults` where the schedule was written")
+  }
+
   @Test func oneCycleWithoutCyclingWorksOnAnyOptimizer() throws {
     let (problem, _) = try problem(
       "    optimizer: adagrad\n    lr: {schedule: onecycle, max_lr: 0.1, cycle_momentum: false}\n")
@@ -214,6 +230,14 @@ import YAMLNode
     (
       "    optimizer: adagrad\n    lr: {schedule: onecycle, max_lr: 0.1}",
       "8:9: error: optimizer must support momentum or beta1 with `cycle_momentum` option enabled: adagrad has neither (set cycle_momentum: false)"
+    ),
+    (
+      "    optimizer: adam\n    lr: {schedule: onecycle, max_lr: 0.1, max_momentum: 1.5}",
+      "8:57: error: 'max_momentum' must be in [0, 1) with this optimizer: with cycle_momentum it becomes beta1 (betas[0]), found 1.5"
+    ),
+    (
+      "    optimizer: {name: lion}\n    lr: {schedule: onecycle, max_lr: 0.1, base_momentum: 1, max_momentum: 0.99}",
+      "8:58: error: 'base_momentum' must be in [0, 1) with this optimizer: with cycle_momentum it becomes beta1 (betas[0]), found 1"
     ),
     ("    clip: {max_norm: 1, value: 2}", "7:25: error: 'clip' takes one of 'max_norm' and 'value', not both"),
     ("    clip: {max_norm: 0}", "7:22: error: 'max_norm' must be greater than 0, found 0"),

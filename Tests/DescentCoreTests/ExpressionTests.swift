@@ -191,11 +191,16 @@ import Testing
       ("pi(x)", 0, 2, "'pi' is a constant, not a function (write 'pi*(...)' to multiply)"),
       ("x*(y)(x)", 5, 1, "expected an operator or the end of the expression, found '('"),
       (
-        "x + ", 4, 1, "expected a number, a variable, a function call or '(' after '+', found the end of the expression"
+        "x + ", 3, 1, "expected a number, a variable, a function call or '(' after '+', found the end of the expression"
       ),
       ("1e+ * x", 0, 3, "malformed number '1e+': the exponent has no digits"),
       ("1.2.3*x", 0, 5, "malformed number '1.2.3'"),
       ("x $ y", 2, 1, "unexpected character '$'"),
+      ("x\u{200B} + 1", 1, 1, "unexpected character U+200B"),
+      (
+        "x^2 +\n", 5, 1,
+        "expected a number, a variable, a function call or '(' after '+', found the end of the expression"
+      ),
       ("   ", 0, 1, "the expression is empty"),
       ("3 + 4", 0, 5, "the expression has no variables: give them with 'vars'"),
     ]
@@ -218,6 +223,88 @@ import Testing
     #expect(error("x^2", variables: ["x", "x"])?.location == .variable(index: 1))
     #expect(error("x^2", variables: ["x", "pi"])?.location == .variable(index: 1))
     #expect(error("x^2", variables: [])?.message == "'vars' must list at least one variable")
+  }
+
+  /// A number that overflows a double, and a constant subexpression that folds to an infinity
+  /// or a NaN, are errors at what was written — not landscapes that are infinite everywhere.
+  @Test func nonFiniteConstantsAreErrorsAtTheirText() throws {
+    let cases: [(String, Int, Int, String)] = [
+      ("1e400*x^2 + x", 0, 5, "number out of range: '1e400' is beyond the largest double (about 1.8e308)"),
+      ("x - 2.5E+999", 4, 8, "number out of range: '2.5E+999' is beyond the largest double (about 1.8e308)"),
+      ("1/0 + x", 0, 3, "the constant '1/0' is infinite"),
+      ("x + (0/0)", 5, 3, "the constant '0/0' is not a number (NaN)"),
+      ("x*log(0)", 2, 6, "the constant 'log(0)' is -infinite"),
+      ("x + -exp(1000)", 5, 9, "the constant 'exp(1000)' is infinite"),
+      ("x + 1e308*10", 4, 8, "the constant '1e308*10' is infinite"),
+      ("x + -(1e308 + 1e308)", 6, 13, "the constant '1e308 + 1e308' is infinite"),
+      ("x + sqrt(-1)*2", 4, 8, "the constant 'sqrt(-1)' is not a number (NaN)"),
+      ("x + 2^(" + String(repeating: "9", count: 45) + ")", 4, 49, "this constant subexpression is infinite"),
+    ]
+    for (source, offset, length, message) in cases {
+      let found = try #require(error(source), "\(source) should not compile")
+      #expect(found.location == .text(offset: offset, length: length), "\(source)")
+      #expect(found.message == message, "\(source)")
+    }
+    // Large and tiny finite constants are fine; a literal below the smallest double is 0.
+    #expect(try value("1e308*x + 2^1023", at: [1]) == 1e308 + pow(2, 1023))
+    #expect(try value("1e-400 + x", at: [2]) == 2)
+    #expect(try value("x/1e-300", at: [1e-10]) == 1e-10 / 1e-300)
+  }
+
+  /// A name called like a function: a variable says so, unless `vars` leaves it out.
+  @Test func variablesCalledLikeFunctionsAreNamedAsVariables() throws {
+    let functions = ExpressionLanguage.functionNames.joined(separator: ", ")
+    let wouldBe = try #require(error("x(y)"))
+    #expect(wouldBe.location == .text(offset: 0, length: 1))
+    #expect(
+      wouldBe.message
+        == "'x' is a variable, not a function (write 'x*(...)' to multiply; the functions are \(functions))")
+    #expect(wouldBe.unknownFunction == "x", "a caller may still suggest a function it resembles")
+    let seen = try #require(error("x*y + y(2)"))
+    #expect(seen.location == .text(offset: 6, length: 1))
+    #expect(seen.message == "'y' is a variable, not a function (write 'y*(...)' to multiply)")
+    #expect(seen.unknownFunction == nil)
+    #expect(
+      error("x(y)", variables: ["x", "y"])?.message
+        == "'x' is a variable, not a function (write 'x*(...)' to multiply)")
+    #expect(error("z(x)", variables: ["x"])?.message == "unknown function 'z' (the functions are \(functions))")
+  }
+
+  /// The line shown under an error message: the caret lines up in a terminal whatever precedes
+  /// the error, and a long line is cut to a window around it.
+  @Test func excerptsLineUpTheCaretAndShowAWindowOfLongLines() throws {
+    func excerpt(_ source: String) throws -> ExpressionExcerpt {
+      let found = try #require(error(source), "\(source) should not compile")
+      guard case .text(let offset, let length) = found.location else { throw found }
+      return ExpressionExcerpt(source: source, offset: offset, length: length)
+    }
+    let tab = try excerpt("x\t+ y^^2")
+    #expect([tab.text, tab.caret, tab.position] == ["x + y^^2", "      ^", "column 7"], "a tab shows as one space")
+    let combining = try excerpt("a\u{345}^^2")  // U+0345 is a combining mark that may be part of a name
+    #expect([combining.text, combining.caret] == ["a\u{345}^^2", "  ^"], "a combining mark takes no column")
+    let wide = try excerpt("变量^^2 + sinn(变量)")
+    #expect([wide.text, wide.caret, wide.position] == ["变量^^2 + sinn(变量)", "     ^", "column 4"])
+    let name = try excerpt("变量 + sinn(变量)")
+    #expect(name.caret == "       ^~~~", "the span is underlined")
+    // Multi-line text (a block scalar): the line of the error, and its line and column.
+    let lines = try excerpt("x^2 +\n  2*^x\n")
+    #expect([lines.text, lines.caret, lines.position] == ["  2*^x", "    ^", "line 2, column 5"])
+    let end = try excerpt("x^2 +\n")
+    #expect([end.text, end.caret, end.position] == ["x^2 +", "     ^", "column 6"], "the end is after the '+'")
+    // A long line: 40 characters either side of the error, "…" where cut.
+    let terms = (1...30).map { "\($0)*x" }.joined(separator: " + ")  // 1*x + 2*x + … + 30*x
+    let long = try excerpt(terms + " + ^ + " + terms)
+    #expect(long.position == "column \(terms.count + 4)")
+    #expect(long.text.hasPrefix("…") && long.text.hasSuffix("…"))
+    #expect(long.text.count == 1 + 40 + 1 + 40 + 1)
+    #expect(long.caret == String(repeating: " ", count: 41) + "^")
+    #expect(Array(long.text)[41] == "^")
+    let tail = try excerpt(terms + " + 2x")
+    #expect(tail.text.hasPrefix("…") && !tail.text.hasSuffix("…"))
+    #expect(tail.caret == String(repeating: " ", count: 41) + "^")
+    let short = try excerpt(String(repeating: "x + ", count: 10) + "2x")
+    #expect(short.text == String(repeating: "x + ", count: 10) + "2x", "cut only where more than 3 are left out")
+    #expect(short.caret == String(repeating: " ", count: 41) + "^")
   }
 
   /// Acceptance 2: the expression of Rosenbrock's function gives the preset's trajectory to 1e-12

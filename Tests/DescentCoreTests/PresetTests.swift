@@ -227,6 +227,12 @@ import Testing
         == "samples: 'samples' (2) must be at least 'features' (3) for a unique minimizer")
     #expect(message("least-squares", [("condition", .number(0.5))]) == "condition: 'condition' must be at least 1")
     #expect(message("least-squares", []) == nil)
+    // One feature: the Hessian is a number, and a condition number other than 1 cannot be had.
+    #expect(
+      message("least-squares", [("features", .number(1)), ("condition", .number(10))])
+        == "condition: 'condition' needs 2 features or more: with 1 the Hessian is a number, whose condition number is 1"
+    )
+    #expect(message("least-squares", [("features", .number(1)), ("condition", .number(1))]) == nil)
     #expect(
       message("least-squares", [("features", .number(201)), ("samples", .number(1000))])
         == "features: 'features' must be a whole number from 1 to 200, found 201")

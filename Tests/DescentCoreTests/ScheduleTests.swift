@@ -102,6 +102,29 @@ import Testing
     #expect(momentum1 > 0.85 && momentum1 < 0.95)
   }
 
+  @Test func oneCycleMomentumMustBeInTheRangeOfWhatItOverwrites() {
+    func problem(_ schedule: OneCycleSchedule, _ optimizer: AnyOptimizer) -> OptionError? {
+      LearningRateSchedule.oneCycle(schedule).cycledMomentumProblem(for: optimizer)
+    }
+    let adam = AnyOptimizer.adam(Adam())
+    #expect(problem(OneCycleSchedule(maximumRate: 1, maximumMomentum: 0.999), adam) == nil, "β₁ just under 1")
+    #expect(
+      problem(OneCycleSchedule(maximumRate: 1, maximumMomentum: 1), adam)
+        == OptionError(
+          option: "max_momentum",
+          "'max_momentum' must be in [0, 1) with this optimizer: with cycle_momentum it becomes beta1 (betas[0]), found 1"
+        ))
+    #expect(problem(OneCycleSchedule(maximumRate: 1, baseMomentum: 1.2), .lion(Lion()))?.option == "base_momentum")
+    #expect(problem(OneCycleSchedule(maximumRate: 1, maximumMomentum: 1.5), .sgd(SGD())) == nil, "no upper bound")
+    #expect(
+      problem(OneCycleSchedule(maximumRate: 1, baseMomentum: -0.5), .rmsprop(RMSprop()))
+        == OptionError(
+          option: "base_momentum",
+          "'base_momentum' must be at least 0: with cycle_momentum it becomes the optimizer's momentum, found -0.5"))
+    #expect(problem(OneCycleSchedule(maximumRate: 1, cycleMomentum: false, maximumMomentum: 2), adam) == nil)
+    #expect(LearningRateSchedule.constant(1).cycledMomentumProblem(for: adam) == nil)
+  }
+
   @Test func schedulesThatCannotRunTheStepsSayWhy() {
     #expect(
       LearningRateSchedule.oneCycle(OneCycleSchedule(maximumRate: 1, totalSteps: 50)).problem(forSteps: 100)

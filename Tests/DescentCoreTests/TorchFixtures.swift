@@ -112,6 +112,8 @@ struct TorchCase: Sendable {
   /// The optimizer's name and the options written next to it.
   var optimizerName: String
   var optimizerOptionNames: [String]
+  /// The optimizer's option values, defaults filled in.
+  var optimizerOptions: OptionValues
   var optimizer: AnyOptimizer
   var schedule: LearningRateSchedule
   var clipping: GradientClipping?
@@ -226,7 +228,7 @@ enum TorchFixtures {
         landscape: landscape(manifest.landscapes[entry.landscape]!), start: entry.start,
         optimizerName: entry.optimizer["name"]!.text,
         optimizerOptionNames: entry.optimizer.keys.filter { $0 != "name" }.sorted(),
-        optimizer: optimizer(entry.optimizer),
+        optimizerOptions: optimizerOptions(entry.optimizer), optimizer: optimizer(entry.optimizer),
         schedule: schedule(entry.lr), clipping: clipping(entry.clip), rows: rowsByCase[entry.name] ?? [])
     }
     return (manifest.steps, cases)
@@ -263,9 +265,13 @@ enum TorchFixtures {
     return OptionValues(declarations: declarations, given: given)
   }
 
-  private static func optimizer(_ json: [String: JSONValue]) -> AnyOptimizer {
+  private static func optimizerOptions(_ json: [String: JSONValue]) -> OptionValues {
     let description = OptimizerCatalog.optimizer(named: json["name"]!.text)!
-    return try! description.build(optionValues(json, declarations: description.options, skip: "name"))
+    return optionValues(json, declarations: description.options, skip: "name")
+  }
+
+  private static func optimizer(_ json: [String: JSONValue]) -> AnyOptimizer {
+    try! OptimizerCatalog.optimizer(named: json["name"]!.text)!.build(optimizerOptions(json))
   }
 
   private static func schedule(_ json: JSONValue) -> LearningRateSchedule {

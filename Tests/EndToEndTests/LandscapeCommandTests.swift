@@ -59,6 +59,15 @@ import Testing
         "    minimizers: (3, 2), (−2.805118, 3.131313), (−3.779310, −3.283186), (3.584428, −1.848127), f = 0 at each"))
     #expect(result.lines.contains("    minimizers: (0, −1), f = 3"))
     #expect(result.lines.contains("    plot region: x ∈ [-2, 2], y ∈ [-1, 3]"))
+    #expect(result.lines.filter { $0.hasPrefix("    plot region: ") }.count == names.count, "every preset has one")
+    #expect(
+      result.lines.contains(
+        "    plot region: c ± 5 in every coordinate (c ± 5·√(2/|λ|) when the smallest non-zero |λ| is below 2)"))
+    // Options without a default say what their absence means, instead of "no default".
+    #expect(!result.stdout.contains("no default"))
+    #expect(result.lines.contains("    eigenvalues: Hessian eigenvalues, one per dimension (required)"))
+    #expect(result.lines.contains("    center: the critical point c (the origin when not given)"))
+    #expect(result.lines.contains("    c (default 2π = 6.283185307179586): frequency of the ripples"))
   }
 
   /// Acceptance 5: the shipped noise-floor suite passes, and its stochastic runs give the same

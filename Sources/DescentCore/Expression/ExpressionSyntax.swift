@@ -53,8 +53,9 @@ public struct ExpressionError: Error, Sendable, Hashable, CustomStringConvertibl
 
   public var message: String
   public var location: Location
-  /// The name of an unknown function, so that a caller can suggest the closest of
-  /// `ExpressionLanguage.functionNames`.
+  /// A name called like a function that is none (an unknown name, or one that would be a
+  /// variable), so that a caller can suggest the closest of `ExpressionLanguage.functionNames`
+  /// (and call it an unknown function when one is close).
   public var unknownFunction: String?
 
   public init(_ message: String, at location: Location, unknownFunction: String? = nil) {
@@ -81,11 +82,26 @@ indirect enum ExpressionTree: Sendable, Hashable {
   case binary(ExpressionOperation, ExpressionTree, ExpressionTree)
 }
 
-/// A subtree with its depth (constants folded as the parser builds them, so a constant
-/// subexpression is always a `.constant` leaf of depth 0).
+/// A subtree with its depth and the text it was parsed from (constants folded as the parser
+/// builds them, so a constant subexpression is always a `.constant` leaf of depth 0).
 struct ParsedExpression {
   var tree: ExpressionTree
   var depth: Int
+  /// Unicode scalars `start ..< end` of the expression text.
+  var start: Int
+  var end: Int
+
+  init(tree: ExpressionTree, depth: Int, start: Int, end: Int) {
+    self.tree = tree
+    self.depth = depth
+    self.start = start
+    self.end = end
+  }
+
+  /// A leaf read from `token`.
+  init(_ tree: ExpressionTree, token: ExpressionToken) {
+    self.init(tree: tree, depth: 0, start: token.offset, end: token.offset + token.length)
+  }
 }
 
 /// One token of the expression text with its place.
@@ -167,6 +183,11 @@ struct ExpressionParser {
         guard let value = Double(text) else {
           throw ExpressionError("malformed number '\(text)'", at: .text(offset: start, length: index - start))
         }
+        guard value.isFinite else {
+          throw ExpressionError(
+            "number out of range: '\(text)' is beyond the largest double (about 1.8e308)",
+            at: .text(offset: start, length: index - start))
+        }
         tokens.append(ExpressionToken(kind: .number(value), offset: start, length: index - start, text: text))
         continue
       }
@@ -187,7 +208,9 @@ struct ExpressionParser {
       case "−": symbol = "-"
       case "·", "×": symbol = "*"
       default:
-        throw ExpressionError("unexpected character '\(Character(scalar))'", at: .text(offset: start, length: 1))
+        throw ExpressionError(
+          "unexpected character \(ExpressionExcerpt.isVisible(scalar) ? "'\(Character(scalar))'" : ExpressionExcerpt.codePoint(scalar))",
+          at: .text(offset: start, length: 1))
       }
       if symbol == "*" && scalar == "*" && index + 1 < scalars.count && scalars[index + 1] == "*" {
         throw ExpressionError(
@@ -196,7 +219,11 @@ struct ExpressionParser {
       tokens.append(ExpressionToken(kind: .symbol(symbol), offset: start, length: 1, text: String(Character(scalar))))
       index += 1
     }
-    tokens.append(ExpressionToken(kind: .end, offset: scalars.count, length: 1, text: ""))
+    // "The end" is just after the last character that is not white space (a block scalar's value
+    // ends with a line break).
+    var end = scalars.count
+    while end > 0 && scalars[end - 1].properties.isWhitespace { end -= 1 }
+    tokens.append(ExpressionToken(kind: .end, offset: end, length: 1, text: ""))
   }
 
   private func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
@@ -256,11 +283,15 @@ struct ExpressionParser {
     }
   }
 
-  /// `operation(operands)`, folded when every operand is a constant; an error at `token` when the
-  /// tree would grow deeper than the limit.
-  private func node(_ operation: ExpressionOperation, _ operands: ParsedExpression..., at token: ExpressionToken)
-    throws(ExpressionError) -> ParsedExpression
-  {
+  /// `operation(operands)` written over scalars `start ..< end`, folded when every operand is a
+  /// constant; an error at `token` when the tree would grow deeper than the limit, and at the
+  /// subexpression when it folds to an infinity or a NaN.
+  private func node(
+    _ operation: ExpressionOperation, _ operands: ParsedExpression..., at token: ExpressionToken,
+    start: Int? = nil, end: Int? = nil
+  ) throws(ExpressionError) -> ParsedExpression {
+    let start = start ?? operands.first!.start
+    let end = end ?? operands.last!.end
     let constants = operands.compactMap { operand -> Double? in
       if case .constant(let value) = operand.tree { return value }
       return nil
@@ -270,7 +301,8 @@ struct ExpressionParser {
         operands.count == 1
         ? ExpressionEvaluation.unary(operation, constants[0])
         : ExpressionEvaluation.binary(operation, constants[0], constants[1])
-      return ParsedExpression(tree: .constant(value), depth: 0)
+      guard value.isFinite else { throw nonFiniteConstant(value, start: start, end: end) }
+      return ParsedExpression(tree: .constant(value), depth: 0, start: start, end: end)
     }
     let depth = operands.map(\.depth).max()! + 1
     guard depth <= Self.maximumDepth else {
@@ -280,7 +312,15 @@ struct ExpressionParser {
     }
     let tree: ExpressionTree =
       operands.count == 1 ? .unary(operation, operands[0].tree) : .binary(operation, operands[0].tree, operands[1].tree)
-    return ParsedExpression(tree: tree, depth: depth)
+    return ParsedExpression(tree: tree, depth: depth, start: start, end: end)
+  }
+
+  /// "the constant '1/0' is infinite", at the subexpression.
+  private func nonFiniteConstant(_ value: Double, start: Int, end: Int) -> ExpressionError {
+    let text = String(String.UnicodeScalarView(scalars[start..<end]))
+    let what = end - start <= 40 && !text.contains("\n") ? "the constant '\(text)'" : "this constant subexpression"
+    let result = value.isNaN ? "is not a number (NaN)" : value > 0 ? "is infinite" : "is -infinite"
+    return ExpressionError("\(what) \(result)", at: .text(offset: start, length: end - start))
   }
 
   private mutating func parseExpression() throws(ExpressionError) -> ParsedExpression {
@@ -309,7 +349,7 @@ struct ExpressionParser {
       try enter(at: token)
       defer { nesting -= 1 }
       let operand = try parseUnary()
-      return symbol == "-" ? try node(.negate, operand, at: token) : operand
+      return symbol == "-" ? try node(.negate, operand, at: token, start: token.offset) : operand
     }
     return try parsePower()
   }
@@ -331,7 +371,7 @@ struct ExpressionParser {
     switch token.kind {
     case .number(let value):
       _ = advance()
-      return ParsedExpression(tree: .constant(value), depth: 0)
+      return ParsedExpression(.constant(value), token: token)
     case .name(let name):
       _ = advance()
       if case .symbol("(") = current.kind { return try parseCall(name, at: token) }
@@ -340,20 +380,21 @@ struct ExpressionParser {
           "'\(name)' is a function: call it as \(name)(...)", at: .text(offset: token.offset, length: token.length))
       }
       if let value = parameters[name] ?? ExpressionLanguage.constants[name] {
-        return ParsedExpression(tree: .constant(value), depth: 0)
+        return ParsedExpression(.constant(value), token: token)
       }
-      return ParsedExpression(tree: .variable(try variableIndex(name, at: token)), depth: 0)
+      return ParsedExpression(.variable(try variableIndex(name, at: token)), token: token)
     case .symbol("("):
       _ = advance()
       try enter(at: token)
       defer { nesting -= 1 }
-      let inner = try parseExpression()
+      var inner = try parseExpression()
       guard case .symbol(")") = current.kind else {
         throw ExpressionError(
           "expected ')' to close the '(' at column \(token.offset + 1), found \(describe(current))",
           at: .text(offset: current.offset, length: current.length))
       }
-      _ = advance()
+      let close = advance()
+      (inner.start, inner.end) = (token.offset, close.offset + close.length)
       return inner
     default:
       throw expectedOperand(at: token)
@@ -374,6 +415,11 @@ struct ExpressionParser {
       throw ExpressionError("'\(name)' is a constant, not a function (write '\(name)*(...)' to multiply)", at: place)
     } else if variables.contains(name) {
       throw ExpressionError("'\(name)' is a variable, not a function (write '\(name)*(...)' to multiply)", at: place)
+    } else if !variablesAreGiven && ExpressionLanguage.isValidVariableName(name) {
+      // Any other name is a variable; a caller may still suggest a function it resembles.
+      throw ExpressionError(
+        "'\(name)' is a variable, not a function (write '\(name)*(...)' to multiply; the functions are \(ExpressionLanguage.functionNames.joined(separator: ", ")))",
+        at: place, unknownFunction: name)
     } else {
       throw ExpressionError(
         "unknown function '\(name)' (the functions are \(ExpressionLanguage.functionNames.joined(separator: ", ")))",
@@ -396,13 +442,15 @@ struct ExpressionParser {
         "expected ',' or ')' in the arguments of \(name)(...), found \(describe(current))",
         at: .text(offset: current.offset, length: current.length))
     }
-    _ = advance()
+    let close = advance()
     guard arguments.count == arity else {
       let expected = arity == 1 ? "1 argument" : "\(arity) arguments"
       throw ExpressionError("\(name) takes \(expected), found \(arguments.count)", at: place)
     }
+    let (start, end) = (token.offset, close.offset + close.length)
     return arity == 1
-      ? try node(operation, arguments[0], at: token) : try node(operation, arguments[0], arguments[1], at: token)
+      ? try node(operation, arguments[0], at: token, start: start, end: end)
+      : try node(operation, arguments[0], arguments[1], at: token, start: start, end: end)
   }
 
   private mutating func variableIndex(_ name: String, at token: ExpressionToken) throws(ExpressionError) -> Int {
@@ -437,5 +485,91 @@ struct ExpressionParser {
       message += " (write '\(previous.text)*\(token.text)' to multiply)"
     }
     return ExpressionError(message, at: .text(offset: token.offset, length: token.length))
+  }
+}
+
+/// How an error at Unicode scalars `offset ..< offset + length` of an expression is shown: its
+/// line and column, and that line — cut to a window around the error in a long expression — with
+/// a caret line under it that lines up in a terminal: tabs and other control characters are shown
+/// as spaces, combining marks and other zero-width characters take no column, East Asian wide
+/// characters and emoji two.
+public struct ExpressionExcerpt: Sendable, Hashable {
+  /// 1-based line of the expression holding the error, and 1-based column in that line
+  /// (Unicode scalars).
+  public var line: Int
+  public var column: Int
+  /// How many lines the expression has (not counting line breaks at its end, which a block
+  /// scalar's value has).
+  public var lineCount: Int
+  /// The line, or the window of it, with "…" where it is cut.
+  public var text: String
+  /// Spaces up to the error, then "^" and "~" under the rest of it (within the window).
+  public var caret: String
+
+  /// "column 5", or "line 2, column 5" in an expression of several lines.
+  public var position: String { lineCount > 1 ? "line \(line), column \(column)" : "column \(column)" }
+
+  /// - Parameter radius: how many characters of a long line to show on either side of the error.
+  public init(source: String, offset: Int, length: Int, radius: Int = 40) {
+    let scalars = Array(source.unicodeScalars)
+    let offset = min(max(offset, 0), scalars.count)
+    let lineStart = scalars[..<offset].lastIndex(of: "\n").map { $0 + 1 } ?? 0
+    let lineEnd = scalars[offset...].firstIndex(of: "\n") ?? scalars.count
+    line = 1 + scalars[..<lineStart].count { $0 == "\n" }
+    var textEnd = scalars.count
+    while textEnd > 0 && scalars[textEnd - 1] == "\n" { textEnd -= 1 }
+    lineCount = 1 + scalars[..<textEnd].count { $0 == "\n" }
+    column = offset - lineStart + 1
+    // The window: `radius` scalars either side of the error's start, unless that leaves out only
+    // a few characters.
+    var windowStart = max(lineStart, offset - radius)
+    if windowStart - lineStart <= 3 { windowStart = lineStart }
+    var windowEnd = min(lineEnd, offset + max(1, min(length, radius)) + radius)
+    if lineEnd - windowEnd <= 3 { windowEnd = lineEnd }
+    let spanEnd = min(offset + max(length, 1), windowEnd)
+    var text = windowStart > lineStart ? "…" : ""
+    var caret = windowStart > lineStart ? " " : ""
+    for index in windowStart..<windowEnd {
+      let scalar = scalars[index]
+      let width = Self.displayWidth(scalar)
+      text.unicodeScalars.append(width == 1 && !Self.isVisible(scalar) ? " " : scalar)
+      if index < offset {
+        caret += String(repeating: " ", count: width)
+      } else if index < spanEnd {
+        caret += String(repeating: index == offset ? "^" : "~", count: width)
+      }
+    }
+    if !caret.contains("^") { caret += "^" }  // at the end of the line, or at a zero-width character
+    if windowEnd < lineEnd { text += "…" }
+    self.text = text
+    self.caret = caret
+  }
+
+  /// The columns a terminal gives `scalar`: 0 for combining marks and format characters (zero
+  /// width joiner, soft hyphen), 2 for East Asian wide and fullwidth characters and emoji, else 1.
+  static func displayWidth(_ scalar: Unicode.Scalar) -> Int {
+    let properties = scalar.properties
+    switch properties.generalCategory {
+    case .nonspacingMark, .enclosingMark, .format: return 0
+    default: break
+    }
+    if properties.isEmojiPresentation { return 2 }
+    switch scalar.value {
+    case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+      0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+      return 2
+    default: return 1
+    }
+  }
+
+  /// Whether `scalar` shows as a glyph (not white space, a control or a zero-width character).
+  static func isVisible(_ scalar: Unicode.Scalar) -> Bool {
+    !scalar.properties.isWhitespace && scalar.properties.generalCategory != .control && displayWidth(scalar) > 0
+  }
+
+  /// "U+200B".
+  static func codePoint(_ scalar: Unicode.Scalar) -> String {
+    let digits = String(scalar.value, radix: 16, uppercase: true)
+    return "U+" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
   }
 }

@@ -107,7 +107,8 @@ extension LandscapeCatalog {
         .init("noise", .number, default: .number(0.1), "σ of the noise in the targets (≥ 0)"),
         .init(
           "condition", .number, default: nil,
-          "κ of the Hessian AᵀA/n, made exact (eigenvalues from 1 down to 1/κ); raw N(0, I) features when absent"),
+          "κ of the Hessian AᵀA/n, made exact (eigenvalues from 1 down to 1/κ; 2 features or more); raw N(0, I) features when absent"
+        ),
       ],
       minimizerText: "the least-squares solution x̂ = (AᵀA)⁻¹Aᵀy, f = ‖Ax̂ − y‖²/2n",
       build: { options throws(OptionError) in
@@ -131,10 +132,16 @@ extension LandscapeCatalog {
         if options.isGiven("condition") {
           condition = options.number("condition")
           guard condition! >= 1 else { throw OptionError(option: "condition", "'condition' must be at least 1") }
+          guard features > 1 || condition == 1 else {
+            throw OptionError(
+              option: "condition",
+              "'condition' needs 2 features or more: with 1 the Hessian is a number, whose condition number is 1")
+          }
         }
         return .leastSquares(
           LeastSquaresOptions(samples: samples, features: features, noise: noise, condition: condition))
-      }),
+      },
+      plotRegionText: "x̂ ± 2 in every coordinate"),
   ]
 
   /// A preset without options.

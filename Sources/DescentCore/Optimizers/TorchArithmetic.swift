@@ -4,7 +4,7 @@
 /// `torch.backends.cpu.get_cpu_capability()` reports on any x86 machine of the last decade) and
 /// its arm64 builds fuse the multiply-add of these kernels, in the vectorized body as in the scalar
 /// tail; only the `DEFAULT` build (`ATEN_CPU_CAPABILITY=default`) rounds twice. These helpers
-/// mirror the fused kernels, measured bit for bit against torch 2.15 (AVX2) in
+/// mirror the fused kernels, measured bit for bit against torch 2.15 (AVX2) and 2.13 (AVX-512) in
 /// `scripts/torch-reference.py`:
 ///
 /// | torch                          | computes                      |

@@ -128,6 +128,9 @@ public struct Expectation: Sendable, Hashable {
     case metric(Metric, NumericCheck)
     /// ‖x_final − point‖ ≤ within.
     case finalPoint(near: [Double], within: Double)
+    /// Of the landscape's minimizers (x* when it lists none), the one nearest the final point is
+    /// `minimizer` (when given: the basin the run ended in) and is within `within` of it (when given).
+    case nearestMinimizer(minimizer: [Double]?, within: Double?)
     /// Reaches tolerance at least `factor`× sooner than the matching instance of `scenario`.
     case fasterThan(scenario: String, factor: Double)
     /// A quantity of the theory at x*.
@@ -165,6 +168,14 @@ public struct Expectation: Sendable, Hashable {
     self.check = check
     self.key = key
     self.mark = mark
+  }
+
+  /// Whether a minimizer written in a config (perhaps rounded, as `descent presets` prints them)
+  /// denotes `minimizer`: within 1e-5·max(1, ‖written‖).
+  public static func denotes(_ written: [Double], _ minimizer: [Double]) -> Bool {
+    var gap = 0.0
+    for (a, b) in zip(written, minimizer) { gap += (a - b) * (a - b) }
+    return gap.squareRoot() <= 1e-5 * max(1, written.reduce(0) { $0 + $1 * $1 }.squareRoot())
   }
 }
 

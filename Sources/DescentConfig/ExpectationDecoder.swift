@@ -168,9 +168,38 @@ enum ExpectationDecoder {
     return .fasterThan(scenario: scenario, factor: factor)
   }
 
-  /// `{near: [..], within: d}`.
+  /// `{near: [..], within: d}`; `{near: nearest_minimizer, within: d}` (the run ends within d of
+  /// some minimizer); `{nearest_minimizer: [..]}` (of the minimizers, that one is nearest the end),
+  /// optionally with `within`.
   static func finalPoint(_ node: Node, decoding: inout Decoding) -> Expectation.Check? {
-    nearList(node, "'final_point'", decoding: &decoding).map { .finalPoint(near: $0.values, within: $0.within) }
+    let what = "'final_point'"
+    guard let entries = decoding.entries(of: node, allowed: ["near", "within", "nearest_minimizer"], what: what)
+    else { return nil }
+    let near = entries.first { $0.key == "near" }?.value
+    let basin = entries.first { $0.key == "nearest_minimizer" }?.value
+    if near?.string != "nearest_minimizer" && basin == nil {
+      return nearList(node, what, decoding: &decoding).map { .finalPoint(near: $0.values, within: $0.within) }
+    }
+    if let near, let basin {
+      decoding.error(
+        "\(what) takes 'near' or 'nearest_minimizer', not both", at: basin.mark,
+        notes: [Diagnostic.Note("'near' is here", at: near.mark)])
+      return nil
+    }
+    let withinNode = entries.first { $0.key == "within" }?.value
+    var within: Double?
+    if let withinNode {
+      guard let value = decoding.number(withinNode, "'within'", atLeast: 0) else { return nil }
+      within = value
+    }
+    if let basin {
+      return decoding.numbers(basin, "'nearest_minimizer'").map { .nearestMinimizer(minimizer: $0, within: within) }
+    }
+    guard let within else {
+      decoding.error("\(what) {near: nearest_minimizer} needs 'within' (a distance)", at: node.mark)
+      return nil
+    }
+    return .nearestMinimizer(minimizer: nil, within: within)
   }
 
   /// `{near: [λ₁, λ₂, …], within: d}`.

@@ -156,6 +156,21 @@ struct ScenarioPlan: Sendable {
             at: expectation.mark)
           consistent = false
         }
+        if case .nearestMinimizer(let written?, _) = expectation.check {
+          let minimizers = landscape.value.landscape.minimizers
+          if minimizers.isEmpty {
+            decoding.error(
+              "'nearest_minimizer': landscape \(landscape.text) lists no minimizers; use {near: [...], within: d}",
+              at: expectation.mark)
+            consistent = false
+          } else if written.count != dimension || !minimizers.contains(where: { Expectation.denotes(written, $0) }) {
+            decoding.error(
+              "'nearest_minimizer' \(NumberText.list(written)) is not a minimizer of \(landscape.text); its minimizers are "
+                + minimizers.map { NumberText.list($0.map { NumberText.rounded($0) }) }.joined(separator: ", "),
+              at: expectation.mark)
+            consistent = false
+          }
+        }
       }
     }
     if !StochasticGradientDecoder.check(fields, decoding: &decoding) { consistent = false }

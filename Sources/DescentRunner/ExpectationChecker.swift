@@ -72,6 +72,26 @@ public enum ExpectationChecker {
       }
       return verdict(
         numeric.accepts(value, theory: predicted), expected: expected, measured: NumberText.shortest(value))
+    case .nearestMinimizer(let minimizer, let within):
+      let known = result.instance.problem.landscape.landscape.minimizers
+      let candidates = known.isEmpty ? [outcome.reference.point] : known
+      let nearest = candidates.min { distance(outcome.finalPoint, $0) < distance(outcome.finalPoint, $1) }!
+      let gap = distance(outcome.finalPoint, nearest)
+      var passed = true
+      var expected: [String] = []
+      if let minimizer {
+        expected.append("nearest minimizer \(NumberText.list(minimizer))")
+        passed = passed && Expectation.denotes(minimizer, nearest)
+      }
+      if let within {
+        expected.append("within \(NumberText.shortest(within)) of \(minimizer == nil ? "the nearest minimizer" : "it")")
+        passed = passed && gap <= within
+      }
+      return verdict(
+        passed, expected: expected.joined(separator: ", "),
+        measured:
+          "\(NumberText.list(outcome.finalPoint)) (nearest minimizer \(NumberText.list(nearest)), distance \(NumberText.shortest(gap)))"
+      )
     case .fasterThan(let scenario, let factor):
       return fasterThan(scenario, factor: factor, expectation: expectation, outcome: outcome, result: result)
     case .finalPoint(let point, let within):

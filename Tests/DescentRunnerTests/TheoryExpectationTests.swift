@@ -160,6 +160,25 @@ private func results(_ text: String) throws -> [InstanceResult] {
       ])
   }
 
+  /// `final_point` against whichever of Himmelblau's four minima the run ends nearest.
+  @Test func finalPointNearestMinimizerNamesTheBasin() throws {
+    let all = try results(
+      """
+      suite: t
+      defaults: {landscape: himmelblau, lr: 0.01, start: [-3, 3]}
+      scenarios:
+        - {name: any, steps: 2000, expect: {final_point: {near: nearest_minimizer, within: 1.0e-6}}}
+        - {name: basin, steps: 2, expect: {final_point: {nearest_minimizer: [-2.805118, 3.131313]}}}
+        - {name: wrong, steps: 2000, expect: {final_point: {nearest_minimizer: [3, 2], within: 1.0e-6}}}
+        - {name: short, steps: 2, expect: {final_point: {near: nearest_minimizer, within: 1.0e-6}}}
+      """)
+    #expect(all[0].status == .passed)
+    #expect(all[1].status == .passed, "after 2 steps the run is in the basin, not yet at the minimum")
+    #expect(all[2].failureReasons.first?.hasPrefix("expected final_point nearest minimizer [3,2], within 1e-6 of it, measured [-2.80511") == true)
+    #expect(all[2].expectations[0].measured.contains("(nearest minimizer [-2.805118086952745,3.131312518250573], distance"))
+    #expect(all[3].status == .failed)
+  }
+
   @Test func aFailedSearchFailsTheInstanceEvenWithoutAnExpectation() throws {
     let all = try results(
       """

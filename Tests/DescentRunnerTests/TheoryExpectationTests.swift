@@ -179,6 +179,75 @@ private func results(_ text: String) throws -> [InstanceResult] {
     #expect(all[3].status == .failed)
   }
 
+  /// Every way a `faster_than` can fail says which runs it compared and how.
+  @Test func fasterThanFailuresSayWhatWasCompared() throws {
+    let all = try results(
+      """
+      suite: t
+      defaults: {landscape: ravine, start: [-4, 1], lr: 0.009, steps: 2000}
+      scenarios:
+        - {name: sgd}
+        - {name: short-sgd, steps: 300}
+        - name: heavy
+          optimizer: {name: sgd, momentum: 0.9}
+          expect: {faster_than: {scenario: sgd, factor: 4}}
+        - name: heavy-short
+          optimizer: {name: sgd, momentum: 0.9}
+          steps: 100
+          expect: {faster_than: {scenario: sgd, factor: 2}}
+        - name: heavy-vs-unconverged
+          optimizer: {name: sgd, momentum: 0.9}
+          expect: {faster_than: {scenario: short-sgd, factor: 2}}
+        - name: heavy-vs-unconverged-by-far
+          optimizer: {name: sgd, momentum: 0.9}
+          expect: {faster_than: {scenario: short-sgd, factor: 1}}
+      """)
+    let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.instance.scenario, $0) })
+    // Steps to tolerance 257 with momentum vs 759 without: 2.95×, not 4×.
+    #expect(
+      byName["heavy"]?.failureReasons == [
+        "expected faster_than at least 4× fewer steps to tolerance than sgd, measured 257 steps vs 759 for t/sgd (2.95331×)"
+      ])
+    #expect(
+      byName["heavy-short"]?.failureReasons == [
+        "expected faster_than at least 2× fewer steps to tolerance than sgd, measured not converged within 100 steps (oscillating)"
+      ])
+    // sgd stopped at 300 steps without converging: heavy ball's 257 × 2 = 514 may or may not beat
+    // it, so the claim fails; × 1 = 257 < 300 holds.
+    #expect(
+      byName["heavy-vs-unconverged"]?.failureReasons == [
+        "expected faster_than at least 2× fewer steps to tolerance than short-sgd, measured 257 steps; t/short-sgd did not converge within 300 steps"
+      ])
+    #expect(byName["heavy-vs-unconverged-by-far"]?.status == .passed)
+  }
+
+  @Test func theoryThatCannotAnswerSaysWhy() throws {
+    let all = try results(
+      """
+      suite: t
+      scenarios:
+        - name: never-converges
+          landscape: parabola
+          start: [1.5]
+          lr: 0.0005
+          steps: 100
+          expect: {steps_to_tolerance: theory}
+        - name: kink
+          landscape: {expr: "sqrt(x^2 + y^2)", minimum: [0, 0]}
+          start: [0.3, 0.4]
+          lr: 0.01
+          expect: {regime: theory}
+      """)
+    #expect(
+      all[0].failureReasons == [
+        "expected steps_to_tolerance theory ± 1, measured theory predicts no value (the run is not predicted to converge)"
+      ])
+    #expect(
+      all[1].failureReasons == [
+        "expected regime theory, measured theory does not apply: f has no Hessian at x* (a kink); theory does not apply"
+      ])
+  }
+
   @Test func aFailedSearchFailsTheInstanceEvenWithoutAnExpectation() throws {
     let all = try results(
       """

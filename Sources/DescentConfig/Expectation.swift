@@ -150,10 +150,12 @@ public struct Expectation: Sendable, Hashable {
     }
   }
 
-  /// Whether checking this needs theory at all (and so an optimizer and lr theory covers).
+  /// Whether checking this needs theory at all (and so an optimizer and lr theory covers). The
+  /// Hessian's eigenvalues at x* and its condition number are facts of f, checked for any optimizer.
   public var needsTheory: Bool {
     switch check {
-    case .regimeFromTheory, .theory, .hessianEigenvalues: true
+    case .regimeFromTheory: true
+    case .theory(let quantity, _): quantity != .conditionNumber
     case .metric(_, let numeric), .search(_, let numeric): numeric.usesTheory
     default: false
     }

@@ -248,6 +248,21 @@ private func results(_ text: String) throws -> [InstanceResult] {
       ])
   }
 
+  /// The Hessian's spectrum at x* is a fact of f: checked under Adam or a schedule too, and not
+  /// shifted by weight decay (theory's thresholds are).
+  @Test func hessianFactsHoldForAnyOptimizer() throws {
+    let all = try results(
+      """
+      suite: t
+      defaults: {landscape: ravine, start: [-4, 1], expect: {condition_number: {near: 100, within: 0}, hessian_eigenvalues: {near: [2, 200], within: 0}}}
+      scenarios:
+        - {name: adam, optimizer: adam, lr: {schedule: cosine, lr: 0.01}}
+        - {name: decayed, optimizer: {name: sgd, weight_decay: 1}, lr: 0.001}
+      """)
+    #expect(all.allSatisfy { $0.status == .passed }, "\(all.flatMap(\.failureReasons))")
+    #expect(all[1].theory?.theory.eigenvalues == [3, 201], "theory sees H + wd·I")
+  }
+
   @Test func aFailedSearchFailsTheInstanceEvenWithoutAnExpectation() throws {
     let all = try results(
       """

@@ -281,28 +281,9 @@ struct ClosedFormClassification {
     for value in initial { initialNormSquared += value * value }
     let midNormSquared = end >= steps / 2 ? normSquared(at: steps / 2) : 0
     let growing = finalNormSquared > 4 * initialNormSquared && finalNormSquared > midNormSquared
-    let regime: Regime
-    if divergence != nil || growing {
-      regime = .divergent
-    } else if !converged
-      && (0..<n).contains(where: { i in
-        oscillates[i] && abs(final[i]) >= 0.5 * abs(initial[i]) && abs(final[i]) <= 2 * abs(initial[i])
-      })
-    {
-      regime = .cycling
-    } else if converged && stepsToTolerance == 1 {
-      regime = .oneShot
-    } else {
-      let activeCount = active.filter { $0 }.count
-      let oscillatingCount = oscillates.filter { $0 }.count
-      if oscillatingCount > 0 && oscillatingCount < activeCount {
-        regime = .zigzag
-      } else if oscillatingCount > 0 {
-        regime = .oscillating
-      } else {
-        regime = converged ? .monotone : .crawling
-      }
-    }
+    let regime = RegimeClassifier.regime(
+      divergent: divergence != nil || growing, converged: converged, stepsToTolerance: stepsToTolerance,
+      initial: initial, final: final, active: active, oscillates: oscillates)
     return (regime, converged, stepsToTolerance)
   }
 }

@@ -156,6 +156,24 @@ public struct RegimeClassifier {
     last.update(from: error, count: dimension)
   }
 
+  /// The first rule of SPEC §Regimes that matches, from the facts the rules read: per component its
+  /// initial and final error, whether it is active and whether it oscillates.
+  static func regime(
+    divergent: Bool, converged: Bool, stepsToTolerance: Int?, initial: [Double], final: [Double], active: [Bool],
+    oscillates: [Bool]
+  ) -> Regime {
+    if divergent { return .divergent }
+    let cycles = oscillates.indices.contains { i in
+      oscillates[i] && abs(final[i]) >= 0.5 * abs(initial[i]) && abs(final[i]) <= 2 * abs(initial[i])
+    }
+    if !converged && cycles { return .cycling }
+    if converged && stepsToTolerance == 1 { return .oneShot }
+    let activeCount = active.filter { $0 }.count
+    let oscillatingCount = oscillates.filter { $0 }.count
+    if oscillatingCount > 0 { return oscillatingCount < activeCount ? .zigzag : .oscillating }
+    return converged ? .monotone : .crawling
+  }
+
   /// The verdict, after `finish`.
   public func classify() -> Classification {
     let tolerance = absoluteTolerance
@@ -168,28 +186,9 @@ public struct RegimeClassifier {
     if reason == nil && finalNormSquared > 4 * initialNormSquared && finalNormSquared > midNormSquared {
       reason = .growing
     }
-    let regime: Regime
-    if reason != nil {
-      regime = .divergent
-    } else if !converged
-      && (0..<n).contains(where: { i in
-        oscillates[i] && abs(last[i]) >= 0.5 * abs(initial[i]) && abs(last[i]) <= 2 * abs(initial[i])
-      })
-    {
-      regime = .cycling
-    } else if converged && stepsToTolerance == 1 {
-      regime = .oneShot
-    } else {
-      let activeCount = active.filter { $0 }.count
-      let oscillatingCount = oscillates.filter { $0 }.count
-      if oscillatingCount > 0 && oscillatingCount < activeCount {
-        regime = .zigzag
-      } else if oscillatingCount > 0 {
-        regime = .oscillating
-      } else {
-        regime = converged ? .monotone : .crawling
-      }
-    }
+    let regime = Self.regime(
+      divergent: reason != nil, converged: converged, stepsToTolerance: stepsToTolerance,
+      initial: (0..<n).map { initial[$0] }, final: (0..<n).map { last[$0] }, active: active, oscillates: oscillates)
     return Classification(
       regime: regime, converged: converged, stepsToTolerance: stepsToTolerance,
       stepsTaken: max(lastStep, 0), initialError: initialNormSquared.squareRoot(),

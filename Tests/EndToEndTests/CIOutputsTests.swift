@@ -104,10 +104,11 @@ private func files(under folder: String) throws -> [String] {
       #expect(result.exitCode == 1 || result.exitCode == 0, "\(result.stderr)")
       shardCounts.append(result.stderr)
     }
+    // The tied ravine pair (4) in shard 1, the other 55 filling the shards evenly.
     #expect(
       shardCounts == [
-        "descent: shard 1/3 (--shard): 40 of 59 instances\n", "descent: shard 2/3 (--shard): 9 of 59 instances\n",
-        "descent: shard 3/3 (--shard): 10 of 59 instances\n",
+        "descent: shard 1/3 (--shard): 20 of 59 instances\n", "descent: shard 2/3 (--shard): 20 of 59 instances\n",
+        "descent: shard 3/3 (--shard): 19 of 59 instances\n",
       ])
     let merge = try DescentBinary.run(
       [
@@ -277,7 +278,7 @@ private func files(under folder: String) throws -> [String] {
       return (Array(ids.dropLast()), result.stderr)
     }
     let second = try ids(["--shard", "2/3"]).ids
-    #expect(second.count == 9)
+    #expect(second.count == 20)
     // --array=5-9:2 → tasks 5, 7, 9; task 7 is the second of three.
     let slurm = try ids(
       ["--shard", "auto"],
@@ -288,11 +289,11 @@ private func files(under folder: String) throws -> [String] {
     #expect(slurm.ids == second)
     #expect(
       slurm.stderr
-        == "descent: shard 2/3 (SLURM SLURM_ARRAY_TASK_ID=7, _MIN=5, _MAX=9, _COUNT=3, _STEP=2 (task 2 of 3 in the array)): 9 of 59 instances\n"
+        == "descent: shard 2/3 (SLURM SLURM_ARRAY_TASK_ID=7, _MIN=5, _MAX=9, _COUNT=3, _STEP=2 (task 2 of 3 in the array)): 20 of 59 instances\n"
     )
     let gitlab = try ids(["--shard", "auto"], environment: ["CI_NODE_INDEX": "2", "CI_NODE_TOTAL": "3"])
     #expect(gitlab.ids == second)
-    #expect(gitlab.stderr == "descent: shard 2/3 (GitLab CI_NODE_INDEX=2, CI_NODE_TOTAL=3): 9 of 59 instances\n")
+    #expect(gitlab.stderr == "descent: shard 2/3 (GitLab CI_NODE_INDEX=2, CI_NODE_TOTAL=3): 20 of 59 instances\n")
     let kubernetes = try ids(
       ["--shard", "auto"], environment: ["JOB_COMPLETION_INDEX": "1", "DESCENT_SHARD_TOTAL": "3"])
     #expect(kubernetes.ids == second)
@@ -311,7 +312,60 @@ private func files(under folder: String) throws -> [String] {
     let bad = try DescentBinary.run(["run", "configs", "--shard", "4/3"], in: folder.path)
     #expect(bad.exitCode == 2)
     #expect(bad.stderr == "descent: --shard 4/3: the shard index must be between 1 and 3 (shards are 1-based)\n")
+    let noCompletions = try DescentBinary.run(
+      ["run", "configs", "--shard", "auto"], in: folder.path,
+      environment: ["JOB_COMPLETION_INDEX": "0", "DESCENT_SHARD_TOTAL": "0"])
+    #expect(noCompletions.exitCode == 2)
+    #expect(
+      noCompletions.stderr
+        == "descent: --shard auto: DESCENT_SHARD_TOTAL=0: the number of shards (the Job's completions) must be at least 1\n"
+    )
   }
+
+  /// One sweep of 40 instances over 4 shards: 10 each, and merged back into exactly the reports
+  /// of the unsharded run.
+  @Test func aSingleSweepSpreadsOverEveryShardAndMergesBack() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let root = folder.path
+    try folder.write(
+      "configs/one.yaml",
+      """
+      suite: one
+      scenarios:
+        - name: parabola
+          landscape: parabola
+          start: [1.5]
+          steps: 100
+          sweep:
+            lr: {linspace: [0.01, 1.2, 40]}
+          expect: {regime: [monotone, one-shot, oscillating, cycling, crawling]}
+      """)
+    let outputs = { (name: String) in
+      ["--json", "\(name).json", "--junit", "\(name).xml", "--markdown", "\(name).md", "--summary-csv", "\(name).csv"]
+    }
+    let whole = try DescentBinary.run(["run", "configs"] + outputs("whole"), in: root)
+    #expect(whole.exitCode == 1, "\(whole.stderr)")
+    #expect(whole.lines.last == "33 passed, 7 failed")
+    var shardFiles: [String] = []
+    for index in 1...4 {
+      let shard = try DescentBinary.run(
+        ["run", "configs", "--shard", "\(index)/4", "--json", "s\(index).json"], in: root)
+      #expect(shard.stderr == "descent: shard \(index)/4 (--shard): 10 of 40 instances\n")
+      let records = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root + "/s\(index).json")))
+      let ordinals = ((records as? [String: Any])?["instances"] as? [[String: Any]])?.compactMap { $0["index"] as? Int }
+      #expect(ordinals == Array((index - 1) * 10..<index * 10))
+      shardFiles.append("s\(index).json")
+    }
+    let merge = try DescentBinary.run(["merge"] + shardFiles.reversed() + outputs("merged"), in: root)
+    #expect(merge.exitCode == 1, "\(merge.stderr)")
+    #expect(merge.stdout == whole.stdout)
+    #expect(try withoutRunMember(root + "/merged.json") == withoutRunMember(root + "/whole.json"))
+    for suffix in ["xml", "md", "csv"] {
+      #expect(try read(root + "/merged.\(suffix)") == read(root + "/whole.\(suffix)"), "\(suffix)")
+    }
+  }
+
 
   @Test func mergeRefusesShardsThatDoNotMakeOneRun() throws {
     let folder = try suiteFolder()

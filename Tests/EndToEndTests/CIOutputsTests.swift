@@ -381,10 +381,11 @@ private func files(under folder: String) throws -> [String] {
     }
     let missing = try merge(["s1.json"])
     #expect(missing.exitCode == 2)
-    #expect(missing.stderr.hasPrefix("descent: merge: "), "\(missing.stderr)")
+    #expect(missing.stderr == "descent: merge: shard 2/2 missing\n")
+    #expect(missing.stdout.isEmpty)
     let twice = try merge(["s1.json", "s1.json"])
     #expect(twice.exitCode == 2)
-    #expect(twice.stderr.contains("appears in both s1.json and s1.json"), "\(twice.stderr)")
+    #expect(twice.stderr == "descent: merge: s1.json and s1.json are both shard 1/2\n")
     try folder.write("configs/second.yaml", secondSuite + "\n# edited\n")
     #expect(
       try DescentBinary.run(["run", "configs", "--shard", "2/2", "--json", "edited.json"], in: root).exitCode == 1)
@@ -398,6 +399,62 @@ private func files(under folder: String) throws -> [String] {
     let good = try merge(["s2.json", "s1.json"])
     #expect(good.exitCode == 1)
     #expect(good.lines.last == "48 passed, 11 failed")
+  }
+
+  /// A refused merge prints nothing on stdout — no TAP stream, no annotations, no FAIL lines —
+  /// and writes no file, whatever the reason; the reason is on stderr.
+  @Test func aRefusedMergePrintsAndWritesNothing() throws {
+    let folder = try suiteFolder()
+    defer { folder.remove() }
+    let root = folder.path
+    for index in 1...3 {
+      #expect(
+        try DescentBinary.run(["run", "configs", "--shard", "\(index)/3", "--json", "s\(index).json"], in: root)
+          .exitCode != 2)
+    }
+    // Shard 3 again, stopped at its first failure (its 7th instance).
+    #expect(
+      try DescentBinary.run(["run", "configs", "--shard", "3/3", "--fail-fast", "--json", "f3.json"], in: root)
+        .exitCode == 1)
+    // Shard 3 as written by another descent.
+    let three = try read(root + "/s3.json")
+    try folder.write("v3.json", three.replacingOccurrences(of: "\"descent_version\":\"", with: "\"descent_version\":\"0.0.1-"))
+    // Shard 3 with its last record cut out (its summary still counts it).
+    let lines = three.split(separator: "\n", omittingEmptySubsequences: false)
+    let lastRecord = try #require(lines.lastIndex { $0.hasPrefix("    {\"index\":") })
+    var cut = Array(lines)
+    cut.remove(at: lastRecord)
+    cut[lastRecord - 1] = cut[lastRecord - 1].dropLast()  // its comma
+    try folder.write("cut3.json", cut.joined(separator: "\n"))
+
+    let refusals: [(files: [String], reason: String)] = [
+      (["s1.json", "s2.json"], "shard 3/3 missing"),
+      (["s1.json", "s2.json", "f3.json"], "f3.json: shard 3/3 ended 'fail-fast' (7 of 19 instances); re-run that shard"),
+      (
+        ["s1.json", "s2.json", "v3.json"],
+        "v3.json was written by descent 0.0.1-0.1.0 but s1.json by descent 0.1.0; run every shard with the same descent"
+      ),
+      (
+        ["s1.json", "s2.json", "cut3.json"],
+        "cut3.json: holds 18 instances but its summary counts 19; the file was edited or cut"
+      ),
+      (["s1.json", "s2.json", "s3.json", "s2.json"], "s2.json and s2.json are both shard 2/3"),
+    ]
+    for (files, reason) in refusals {
+      for environment in [["GITHUB_ACTIONS": "true"], [:]] {
+        let result = try DescentBinary.run(
+          ["merge"] + files + ["--tap", "--json", "m.json", "--junit", "m.xml", "--markdown", "m.md"], in: root,
+          environment: environment)
+        #expect(result.exitCode == 2, "\(files)")
+        #expect(result.stdout.isEmpty, "\(files) \(environment): \(result.stdout)")
+        #expect(result.stderr == "descent: merge: \(reason)\n")
+      }
+    }
+    #expect(try files(under: root).filter { $0.hasPrefix("m.") || $0.hasPrefix(".m.") }.isEmpty)
+    let good = try DescentBinary.run(["merge", "s3.json", "s1.json", "s2.json", "--tap"], in: root)
+    #expect(good.exitCode == 1)
+    #expect(good.stdout.hasPrefix("TAP version 14\nok 1 - second/regimes[lr=0.5]\nnot ok 2 - second/regimes[lr=0.75]\n"))
+    #expect(good.stdout.hasSuffix("1..59\n"))
   }
 
   @Test func tapGoesToStdoutAndTheConsoleReportToStderr() throws {

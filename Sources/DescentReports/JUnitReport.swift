@@ -37,7 +37,7 @@ public final class JUnitReportWriter: ReportWriter {
   public init(path: String) throws {
     stream = try AtomicFileStream(path: path)
     do {
-      spool = try SpoolFile(besides: path)
+      spool = try SpoolFile(for: stream)
     } catch {
       stream.abandon()
       throw error

@@ -312,6 +312,9 @@ private func files(under folder: String) throws -> [String] {
     let bad = try DescentBinary.run(["run", "configs", "--shard", "4/3"], in: folder.path)
     #expect(bad.exitCode == 2)
     #expect(bad.stderr == "descent: --shard 4/3: the shard index must be between 1 and 3 (shards are 1-based)\n")
+    let twice = try DescentBinary.run(["run", "configs", "--shard", "auto", "--shard", "1/2"], in: folder.path)
+    #expect(twice.exitCode == 2)
+    #expect(twice.stderr == "descent: --shard is given twice ('auto' and '1/2'); give it once\n")
     let noCompletions = try DescentBinary.run(
       ["run", "configs", "--shard", "auto"], in: folder.path,
       environment: ["JOB_COMPLETION_INDEX": "0", "DESCENT_SHARD_TOTAL": "0"])

@@ -88,6 +88,60 @@ import Testing
     #expect(result.lines.last == "6 passed, 0 failed")
   }
 
+  /// An output path that cannot be written is a usage error found before anything runs: exit
+  /// 2, a message naming the flag, and no file or folder made.
+  @Test func unwritableOutputPathsAreRefusedBeforeAnythingRuns() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let config = try folder.write("configs/one.yaml", "suite: one\nscenarios:\n  - {name: a, landscape: parabola, start: [1], lr: 0.5}\n")
+    try folder.write("taken/summary.csv/keep", "")
+    let cases: [(arguments: [String], message: String)] = [
+      (["--json", "configs"], "--json configs: is a folder, not a file"),
+      (["--json", "configs/"], "--json configs/: names a folder, not a file"),
+      (["--json", ""], "--json: the path is empty"),
+      (["--junit", "missing/r.xml"], "--junit missing/r.xml: folder missing does not exist"),
+      (["--json", "r.json", "--markdown", "./r.json"], "--json and --markdown both write ./r.json; give each report its own file"),
+      (["--json", "a.json", "--json", "b.json"], "--json is given twice ('a.json' and 'b.json'); give it once"),
+      (["--dump", config], "--dump \(config): not a folder"),
+      (["--dump", ""], "--dump: the path is empty"),
+      (["--dump", "taken"], "--dump taken/summary.csv: is a folder, not a file"),
+      (["--summary-csv", "d/summary.csv", "--dump", "d"], "--summary-csv and --dump both write d/summary.csv; give each report its own file"),
+    ]
+    for (arguments, message) in cases {
+      let result = try DescentBinary.run(["run", "configs"] + arguments, in: folder.path)
+      #expect(result.exitCode == 2, "\(arguments)")
+      #expect(result.stdout.isEmpty, "\(arguments): nothing ran")
+      #expect(result.stderr == "descent: \(message)\n")
+    }
+    let merge = try DescentBinary.run(["merge", "x.json", "--junit", "configs"], in: folder.path)
+    #expect(merge.exitCode == 2)
+    #expect(merge.stderr == "descent: --junit configs: is a folder, not a file\n")
+    let everything = try FileManager.default.subpathsOfDirectory(atPath: folder.path).sorted()
+    #expect(everything == ["configs", "configs/one.yaml", "taken", "taken/summary.csv", "taken/summary.csv/keep"])
+  }
+
+  /// A symbolic link stays a link (the file it names is replaced); `/dev/stdout` is written, not
+  /// replaced.
+  @Test func reportsFollowLinksAndWriteToStandardOutput() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    try folder.write("configs/one.yaml", "suite: one\nscenarios:\n  - {name: a, landscape: parabola, start: [1], lr: 0.5}\n")
+    try folder.write("out/real.json", "old\n")
+    try FileManager.default.createSymbolicLink(atPath: folder.path + "/link.json", withDestinationPath: "out/real.json")
+    let linked = try DescentBinary.run(["run", "configs", "--json", "link.json"], in: folder.path)
+    #expect(linked.exitCode == 0, "\(linked.stderr)")
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.path + "/link.json") == "out/real.json")
+    #expect(try ResultDocument.instanceRecords(at: folder.path + "/out/real.json").contains("\"id\":\"one/a\""))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/out") == ["real.json"])
+
+    let standardOutput = try DescentBinary.run(["run", "configs", "--json", "/dev/stdout"], in: folder.path)
+    #expect(standardOutput.exitCode == 0, "\(standardOutput.stderr)")
+    #expect(standardOutput.stdout.hasPrefix("{\n  \"schema\": \"descent-results\",\n"))
+    #expect(standardOutput.stdout.hasSuffix("}\n1 passed, 0 failed\n"))
+    var info = stat()
+    #expect(lstat("/dev/stdout", &info) == 0 && info.st_mode & S_IFMT == S_IFLNK, "/dev/stdout is still a link")
+  }
+
   @Test func usageErrorsExitTwo() throws {
     let unknownFlag = try DescentBinary.run(["run", "--jbos", "2"])
     #expect(unknownFlag.exitCode == 2)

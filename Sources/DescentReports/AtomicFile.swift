@@ -196,7 +196,8 @@ public final class AtomicFileStream {
 
   /// Flushes, (if durable) fsyncs and closes the temporary file, leaving the rename to the
   /// returned value — which may be handed to another thread (trajectory dumps are written by
-  /// workers and put in place in id order).
+  /// workers and put in place in id order), or committed with others as a group
+  /// (`PendingRename.commitAll`).
   public func close() throws(AtomicFile.WriteError) -> PendingRename {
     do throws(AtomicFile.WriteError) {
       try flush()
@@ -242,15 +243,38 @@ public struct PendingRename: Sendable, Hashable {
 
   /// Renames the temporary file over the target (and, if durable, fsyncs the folder).
   public func commit() throws(AtomicFile.WriteError) {
-    guard let temporaryPath else { return }
-    guard rename(temporaryPath, target) == 0 else {
-      let reason = String(cString: strerror(errno))
-      discard()
-      throw AtomicFile.WriteError(path: path, reason: reason)
+    try Self.commitAll([self])
+  }
+
+  /// Renames every temporary file over its target, back to back, as one group: a forced exit
+  /// (a second Ctrl-C, `ScratchFiles.removeAll`) waits until the group is done, so either every
+  /// file of the group is in place or — had the exit come first — none. Then fsyncs the
+  /// folders of the durable ones, each once.
+  ///
+  /// A rename that fails (the folder was removed meanwhile) stops the group: the renames before
+  /// it stay done, the temporary files after it are deleted, and the failure is thrown.
+  public static func commitAll(_ renames: [PendingRename]) throws(AtomicFile.WriteError) {
+    var failure: AtomicFile.WriteError?
+    ScratchFiles.whileCommitting {
+      for pending in renames {
+        guard failure == nil else {
+          pending.discard()
+          continue
+        }
+        guard let temporaryPath = pending.temporaryPath else { continue }
+        if rename(temporaryPath, pending.target) == 0 {
+          ScratchFiles.unregister(temporaryPath)
+        } else {
+          failure = AtomicFile.WriteError(path: pending.path, reason: String(cString: strerror(errno)))
+          pending.discard()
+        }
+      }
     }
-    ScratchFiles.unregister(temporaryPath)
-    if durable {
-      let folder = AtomicFile.folder(of: target)
+    if let failure { throw failure }
+    var synced: Set<String> = []
+    for pending in renames where pending.durable && pending.temporaryPath != nil {
+      let folder = AtomicFile.folder(of: pending.target)
+      guard synced.insert(folder).inserted else { continue }
       let folderDescriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_CLOEXEC)
       if folderDescriptor >= 0 {
         fsync(folderDescriptor)
@@ -335,18 +359,29 @@ final class SpoolFile {
 /// and leave no partial file behind.
 public enum ScratchFiles {
   private static let paths = Mutex<Set<String>>([])
+  /// Held while a group of renames is under way (`PendingRename.commitAll`) and while a forced
+  /// exit deletes the temporary files, so that the two never interleave.
+  private static let commitLock = Mutex<Void>(())
 
   static func register(_ path: String) { _ = paths.withLock { $0.insert(path) } }
 
   static func unregister(_ path: String) { _ = paths.withLock { $0.remove(path) } }
 
-  /// Deletes every registered temporary file (for an exit that cannot wait for writers).
+  /// Runs `body` (renames) so that `removeAll` waits for it to end.
+  static func whileCommitting(_ body: () -> Void) {
+    commitLock.withLock { _ in body() }
+  }
+
+  /// Deletes every registered temporary file (for an exit that cannot wait for writers). If a
+  /// group of renames is under way, waits for it to end first.
   public static func removeAll() {
-    let all = paths.withLock { paths in
-      defer { paths.removeAll() }
-      return paths
+    commitLock.withLock { _ in
+      let all = paths.withLock { paths in
+        defer { paths.removeAll() }
+        return paths
+      }
+      for path in all { unlink(path) }
     }
-    for path in all { unlink(path) }
   }
 }
 

@@ -181,7 +181,10 @@ public final class SummaryCSVWriter: ReportWriter {
     try stream.write(rendered ?? Self.row(record))
   }
 
-  public func finish(_ ending: RunEnding) throws { try stream.commit() }
+  public func close(_ ending: RunEnding) throws -> PendingRename? { try stream.close() }
+
+  /// A CSV has no place to say that the run was incomplete: the console names the file instead.
+  public var unmarkedFile: String? { stream.path }
 
   public func abandon() { stream.abandon() }
 

@@ -106,6 +106,7 @@ struct RunCommand {
       }
     } catch {
       for writer in writers { writer.abandon() }
+      ScratchFiles.removeEmptyFolders()
       console.error("descent: \(error)")
       return .internalError
     }
@@ -114,6 +115,7 @@ struct RunCommand {
     do {
       reports = try ReportSet(header: RunHeader(selection, filter: filter), writers: writers)
     } catch {
+      ScratchFiles.removeEmptyFolders()
       console.error("descent: \(error)")
       return .internalError
     }
@@ -256,13 +258,10 @@ enum OutputPaths {
 
   /// Creates the dump folder (with its parents) if missing; it must end up a writable folder.
   static func makeFolder(_ path: String) throws(UsageError) {
-    var isDirectory: ObjCBool = false
-    if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-      do {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-      } catch {
-        throw UsageError("--dump \(path): cannot create the folder: \(error.localizedDescription)")
-      }
+    do {
+      try Folders.make(path)
+    } catch {
+      throw UsageError("--dump \(path): \(error.reason)")
     }
     guard access(path, W_OK | X_OK) == 0 else {
       throw UsageError("--dump \(path): folder is not writable")

@@ -356,9 +356,11 @@ final class SpoolFile {
 }
 
 /// Temporary files that exist right now, so that a forced exit (a second Ctrl-C) can delete them
-/// and leave no partial file behind.
+/// and leave no partial file behind; and the folders a run made, so that a run that fails can
+/// remove those it left empty.
 public enum ScratchFiles {
   private static let paths = Mutex<Set<String>>([])
+  private static let madeFolders = Mutex<[String]>([])
   /// Held while a group of renames is under way (`PendingRename.commitAll`) and while a forced
   /// exit deletes the temporary files, so that the two never interleave.
   private static let commitLock = Mutex<Void>(())
@@ -372,8 +374,22 @@ public enum ScratchFiles {
     commitLock.withLock { _ in body() }
   }
 
-  /// Deletes every registered temporary file (for an exit that cannot wait for writers). If a
-  /// group of renames is under way, waits for it to end first.
+  /// Notes a folder this process created.
+  static func registerFolder(_ path: String) { madeFolders.withLock { $0.append(path) } }
+
+  /// Removes the folders this process created that are (still) empty, deepest first; a folder
+  /// that holds anything is left alone.
+  public static func removeEmptyFolders() {
+    let folders = madeFolders.withLock { folders in
+      defer { folders.removeAll() }
+      return folders
+    }
+    let deepestFirst = folders.sorted { $0.split(separator: "/").count > $1.split(separator: "/").count }
+    for folder in deepestFirst { rmdir(folder) }
+  }
+
+  /// Deletes every registered temporary file and the folders left empty (for an exit that
+  /// cannot wait for writers). If a group of renames is under way, waits for it to end first.
   public static func removeAll() {
     commitLock.withLock { _ in
       let all = paths.withLock { paths in
@@ -381,6 +397,42 @@ public enum ScratchFiles {
         return paths
       }
       for path in all { unlink(path) }
+    }
+    removeEmptyFolders()
+  }
+}
+
+/// Makes folders (with their missing parents), remembering those it made in `ScratchFiles`.
+public enum Folders {
+  /// Creates `folder` and every missing parent; throws if a part of it exists and is not a
+  /// folder, or cannot be made.
+  public static func make(_ folder: String) throws(AtomicFile.WriteError) {
+    var missing: [String] = []
+    var current = folder
+    while !current.isEmpty && current != "/" {
+      var info = stat()
+      if stat(current, &info) == 0 {
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+          throw AtomicFile.WriteError(path: folder, reason: "\(current) exists and is not a folder")
+        }
+        break
+      }
+      missing.append(current)
+      let parent = AtomicFile.folder(of: current.hasSuffix("/") ? String(current.dropLast()) : current)
+      current = parent.hasSuffix("/") && parent != "/" ? String(parent.dropLast()) : parent
+    }
+    for path in missing.reversed() {
+      if mkdir(path, 0o755) == 0 {
+        ScratchFiles.registerFolder(path)
+        continue
+      }
+      let error = errno
+      var info = stat()
+      // Another thread (or process) made it meanwhile.
+      guard error == EEXIST, stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+        throw AtomicFile.WriteError(
+          path: folder, reason: "cannot create the folder \(path): \(String(cString: strerror(error)))")
+      }
     }
   }
 }

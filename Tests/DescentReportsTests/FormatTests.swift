@@ -120,6 +120,38 @@ import Testing
     #expect(name.hasSuffix("~" + JSONReport.hex(StableHash.fnv1a(long)) + ".csv"))
   }
 
+  /// Scenario `a` (the file `a.csv`) and a swept scenario `a.csv` (a folder) used to get the same
+  /// path: no folder name ends in `.csv`, so a file never has a folder's name.
+  @Test func aFileNeverHasTheNameOfAFolder() {
+    #expect(TrajectoryFiles.relativePath(id: "clash/a", suite: "clash", scenario: "a") == "clash/a.csv")
+    #expect(
+      TrajectoryFiles.relativePath(id: "clash/a.csv[lr=0.1]", suite: "clash", scenario: "a.csv")
+        == "clash/a%2Ecsv/lr=0.1.csv")
+    #expect(TrajectoryFiles.relativePath(id: "clash/a.csv", suite: "clash", scenario: "a.csv") == "clash/a.csv.csv")
+    #expect(TrajectoryFiles.relativePath(id: "x.CSV/b[k=1]", suite: "x.CSV", scenario: "b") == "x%2ECSV/b/k=1.csv")
+    #expect(
+      TrajectoryFiles.relativePath(id: "s/a[v=x.csv]", suite: "s", scenario: "a") == "s/a/v=x.csv.csv",
+      "file names keep their dots")
+    var files: Set<String> = [TrajectoryFiles.summaryName]
+    var folders: Set<String> = []
+    let names = ["a", "a.csv", "A.CSV", "a.csv.csv", "summary", "summary.csv", ".csv", "x.csvx", "a%2Ecsv", "a.Csv"]
+    for suite in names {
+      for scenario in names {
+        for id in ["\(suite)/\(scenario)", "\(suite)/\(scenario)[lr=0.1]", "\(suite)/\(scenario)[n=a.csv]"] {
+          let path = TrajectoryFiles.relativePath(id: id, suite: suite, scenario: scenario)
+          #expect(files.insert(path).inserted, "\(id) → \(path) twice")
+          var components = path.split(separator: "/").dropLast()
+          while !components.isEmpty {
+            folders.insert(components.joined(separator: "/"))
+            components = components.dropLast()
+          }
+        }
+      }
+    }
+    #expect(files.count == 1 + names.count * names.count * 3)
+    #expect(files.isDisjoint(with: folders), "\(files.intersection(folders))")
+  }
+
   /// Gradient descent on f = x² with η = 1/4 halves x each step: x_k = 1.5 · 2⁻ᵏ, f = x², |f'| = 2|x|.
   @Test func rowsHoldEachIterateLossGradientNormAndLearningRate() throws {
     try withFolder { folder throws in
@@ -302,6 +334,17 @@ import Testing
       }
       removed.wait()
       #expect(!FileManager.default.fileExists(atPath: scratch))
+    }
+  }
+
+  @Test func foldersMadeForARunThatFailsAreRemovedWhileEmpty() throws {
+    try withFolder { folder in
+      try Folders.make(folder + "/dump/suite/scenario")
+      try Folders.make(folder + "/dump/other")
+      #expect(FileManager.default.createFile(atPath: folder + "/dump/other/kept.csv", contents: Data()))
+      ScratchFiles.removeEmptyFolders()
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/dump") == ["other"])
+      #expect(throws: AtomicFile.WriteError.self) { try Folders.make(folder + "/dump/other/kept.csv/x") }
     }
   }
 }

@@ -374,7 +374,6 @@ private func files(under folder: String) throws -> [String] {
     }
   }
 
-
   @Test func mergeRefusesShardsThatDoNotMakeOneRun() throws {
     let folder = try suiteFolder()
     defer { folder.remove() }

@@ -142,6 +142,54 @@ import Testing
     #expect(lstat("/dev/stdout", &info) == 0 && info.st_mode & S_IFMT == S_IFLNK, "/dev/stdout is still a link")
   }
 
+  /// Scenario `a` dumps to `a.csv`; a swept scenario `a.csv` used to want a folder of that very
+  /// name, and the run was lost (exit 3). Its folder is now `a%2Ecsv`.
+  @Test func aScenarioNamedLikeAnotherScenariosDumpFileDumpsBeside() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let config = try folder.write(
+      "clash.yaml",
+      """
+      suite: clash
+      scenarios:
+        - {name: a, landscape: parabola, start: [1], lr: 0.1, steps: 5}
+        - {name: a.csv, landscape: parabola, start: [1], steps: 5, sweep: {lr: [0.1, 0.2]}}
+      """)
+    let result = try DescentBinary.run(["run", config, "--dump", "dc", "--json", "r.json"], in: folder.path)
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(result.lines == ["3 passed, 0 failed"])
+    #expect(
+      try FileManager.default.subpathsOfDirectory(atPath: folder.path + "/dc").sorted() == [
+        "clash", "clash/a%2Ecsv", "clash/a%2Ecsv/lr=0.1.csv", "clash/a%2Ecsv/lr=0.2.csv", "clash/a.csv", "summary.csv",
+      ])
+    let summary = try String(contentsOfFile: folder.path + "/dc/summary.csv", encoding: .utf8)
+    #expect(summary.contains(",clash/a.csv,\n") && summary.contains(",clash/a%2Ecsv/lr=0.2.csv,\n"))
+    #expect(FileManager.default.fileExists(atPath: folder.path + "/r.json"))
+  }
+
+  /// A run whose dump cannot be written (a folder sits where a trajectory goes) exits 3, writes
+  /// no report, and leaves no empty folder it made behind.
+  @Test func aFailedRunLeavesNoReportAndNoEmptyFolder() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let config = try folder.write(
+      "clash.yaml",
+      """
+      suite: clash
+      scenarios:
+        - {name: a, landscape: parabola, start: [1], lr: 0.1, steps: 5}
+        - {name: b, landscape: parabola, start: [1], steps: 5, sweep: {lr: [0.1, 0.2]}}
+      """)
+    try FileManager.default.createDirectory(atPath: folder.path + "/dc/clash/a.csv", withIntermediateDirectories: true)
+    let failed = try DescentBinary.run(["run", config, "--dump", "dc", "--json", "r2.json", "--jobs", "1"], in: folder.path)
+    #expect(failed.exitCode == 3)
+    #expect(failed.stderr == "descent: cannot write dc/clash/a.csv: is a folder, not a file\n")
+    #expect(!FileManager.default.fileExists(atPath: folder.path + "/r2.json"))
+    // What was there before stays; clash/b, which this run made, is gone with its discarded dumps.
+    #expect(
+      try FileManager.default.subpathsOfDirectory(atPath: folder.path + "/dc").sorted() == ["clash", "clash/a.csv"])
+  }
+
   @Test func usageErrorsExitTwo() throws {
     let unknownFlag = try DescentBinary.run(["run", "--jbos", "2"])
     #expect(unknownFlag.exitCode == 2)

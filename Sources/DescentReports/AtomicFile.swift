@@ -391,7 +391,7 @@ public enum ScratchFiles {
   /// Deletes every registered temporary file and the folders left empty (for an exit that
   /// cannot wait for writers). If a group of renames is under way, waits for it to end first.
   public static func removeAll() {
-    commitLock.withLock { _ in
+    afterCommits {
       let all = paths.withLock { paths in
         defer { paths.removeAll() }
         return paths
@@ -399,6 +399,12 @@ public enum ScratchFiles {
       for path in all { unlink(path) }
     }
     removeEmptyFolders()
+  }
+
+  /// Runs `body` once no group of renames is under way (and keeps new groups waiting until it
+  /// returns).
+  static func afterCommits(_ body: () -> Void) {
+    commitLock.withLock { _ in body() }
   }
 }
 

@@ -228,7 +228,11 @@ enum OutputPaths {
         throw UsageError("\(flag) \(path): not writable (\(String(cString: strerror(errno))))")
       }
     case .descriptor(let number):
-      guard fcntl(number, F_GETFD) != -1 else { throw UsageError("\(flag) \(path): descriptor \(number) is not open") }
+      let flags = fcntl(number, F_GETFL)
+      guard flags != -1 else { throw UsageError("\(flag) \(path): descriptor \(number) is not open") }
+      guard flags & O_ACCMODE != O_RDONLY else {
+        throw UsageError("\(flag) \(path): descriptor \(number) is open for reading only")
+      }
     }
   }
 

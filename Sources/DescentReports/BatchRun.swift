@@ -114,7 +114,8 @@ public enum BatchRun {
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
     do {
       try reports.finish(
-        reason: summary.ending, expected: selection.count, run: facts.json(startedAt: started, durationSeconds: seconds))
+        reason: summary.ending, expected: selection.count, run: facts.json(startedAt: started, durationSeconds: seconds)
+      )
     } catch {
       ScratchFiles.removeEmptyFolders()
       throw error

@@ -124,7 +124,8 @@ public enum TrajectoryFiles {
   static func component(_ text: String, id: String, isFolder: Bool) -> String {
     let bytes = Array(text.utf8)
     // The offset of a dot that would make a folder's name end in `.csv`.
-    let csvDot = isFolder && bytes.count >= 4 && String(decoding: bytes.suffix(4), as: UTF8.self).lowercased() == ".csv"
+    let csvDot =
+      isFolder && bytes.count >= 4 && String(decoding: bytes.suffix(4), as: UTF8.self).lowercased() == ".csv"
       ? bytes.count - 4 : nil
     func isSafe(_ byte: UInt8, at offset: Int) -> Bool {
       (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)

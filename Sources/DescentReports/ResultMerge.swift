@@ -79,7 +79,8 @@ public final class ResultMerge {
           }
           guard header.suites.contains(where: { $0.name == record.suite }) else {
             throw Problem(
-              "\(path):\(line): instance \(record.id) belongs to suite '\(record.suite)', which the file's 'suites' do not list")
+              "\(path):\(line): instance \(record.id) belongs to suite '\(record.suite)', which the file's 'suites' do not list"
+            )
           }
           head = record
           recordsRead += 1

@@ -46,7 +46,8 @@ public struct Selection: Sendable {
         if low < high { sliced.append(range.lowerBound + (low - start)..<range.lowerBound + (high - start)) }
       }
       return Part(
-        suiteIndex: suiteIndex, scenarioIndex: scenarioIndex, ranges: sliced, firstOrdinal: firstOrdinal + offsets.lowerBound)
+        suiteIndex: suiteIndex, scenarioIndex: scenarioIndex, ranges: sliced,
+        firstOrdinal: firstOrdinal + offsets.lowerBound)
     }
 
     /// The scenario index of the part's `offset`-th instance.

@@ -53,7 +53,9 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     if let indexText = environment["CI_NODE_INDEX"] {
       let total = try integer("CI_NODE_TOTAL", environment, required: "CI_NODE_INDEX is set")
       let index = try integer("CI_NODE_INDEX", indexText)
-      guard total >= 1 else { throw Problem(message: "CI_NODE_TOTAL=\(total): the number of parallel jobs must be at least 1") }
+      guard total >= 1 else {
+        throw Problem(message: "CI_NODE_TOTAL=\(total): the number of parallel jobs must be at least 1")
+      }
       guard (1...total).contains(index) else {
         throw Problem(message: "CI_NODE_INDEX=\(index) is not between 1 and CI_NODE_TOTAL=\(total)")
       }
@@ -99,7 +101,9 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
       }
       return number
     }
-    guard let idText = environment["SLURM_ARRAY_TASK_ID"] else { throw Problem(message: "SLURM_ARRAY_TASK_ID is not set") }
+    guard let idText = environment["SLURM_ARRAY_TASK_ID"] else {
+      throw Problem(message: "SLURM_ARRAY_TASK_ID is not set")
+    }
     let id = try value("SLURM_ARRAY_TASK_ID", idText)
     guard let minimumText = environment["SLURM_ARRAY_TASK_MIN"] else {
       throw Problem(message: "SLURM_ARRAY_TASK_MIN is not set (SLURM_ARRAY_TASK_ID is set)")

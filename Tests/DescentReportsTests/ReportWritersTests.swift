@@ -162,9 +162,10 @@ private final class EndingRecorder: ReportWriter {
       for name in ["r.json", "r.xml", "r.md", "summary.csv"] {
         #expect(try contents(folder + "/" + name) == "old\n", "\(name) is untouched")
       }
-      #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == [
-        "r.json", "r.md", "r.xml", "summary.csv",
-      ])
+      #expect(
+        try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == [
+          "r.json", "r.md", "r.xml", "summary.csv",
+        ])
       #expect(recorder.ending?.summary.passed == 1, "stream reports still finish")
 
       try writeRun(folder)
@@ -181,14 +182,17 @@ private final class EndingRecorder: ReportWriter {
       let recorder = EndingRecorder()
       let reports = try ReportSet(
         header: header,
-        writers: [JSONReportWriter(path: folder + "/r.json"), SummaryCSVWriter(path: folder + "/summary.csv"), recorder])
+        writers: [
+          JSONReportWriter(path: folder + "/r.json"), SummaryCSVWriter(path: folder + "/summary.csv"), recorder,
+        ])
       try reports.write(record(0, id: "s/a[lr=0.1]"))
       try reports.finish(reason: .interrupted, expected: 3, run: .null)
       let ending = try #require(recorder.ending)
       #expect(ending.unmarkedFiles == [folder + "/summary.csv"])
       #expect(
         ending.consoleNote
-          == "interrupted after 1 of 3 instances; the rest are not reported; \(folder)/summary.csv holds only the 1 reported")
+          == "interrupted after 1 of 3 instances; the rest are not reported; \(folder)/summary.csv holds only the 1 reported"
+      )
       #expect(
         RunEnding(reason: .complete, summary: ResultSummary(), expected: 0, run: .null, unmarkedFiles: ["x.csv"])
           .consoleNote == nil)

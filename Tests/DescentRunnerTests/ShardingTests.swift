@@ -166,7 +166,8 @@ private func contents(_ selection: Selection) -> [(ordinal: Int, id: String, sce
   /// equal to the unsharded selection at the same ordinals, tied units whole, and any two shards
   /// within max(1, the largest tied unit) instances of each other.
   @Test(arguments: [
-    ("units", [] as [String]), ("ties", []), ("ties", ["ties/free-a[lr=0.0*", "ties/t1", "*[lr=0.3]", "*[lr=0.45]", "ties/p2"]),
+    ("units", [] as [String]), ("ties", []),
+    ("ties", ["ties/free-a[lr=0.0*", "ties/t1", "*[lr=0.3]", "*[lr=0.45]", "ties/p2"]),
   ])
   func everyInstanceIsInExactlyOneShardForAnyShardCount(suite: String, filter: [String]) throws {
     let suites = suite == "units" ? try suites() : [try load(tiesSuite, file: "ties.yaml")]

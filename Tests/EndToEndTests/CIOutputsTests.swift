@@ -360,7 +360,8 @@ private func files(under folder: String) throws -> [String] {
       let shard = try DescentBinary.run(
         ["run", "configs", "--shard", "\(index)/4", "--json", "s\(index).json"], in: root)
       #expect(shard.stderr == "descent: shard \(index)/4 (--shard): 10 of 40 instances\n")
-      let records = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root + "/s\(index).json")))
+      let records = try JSONSerialization.jsonObject(
+        with: Data(contentsOf: URL(fileURLWithPath: root + "/s\(index).json")))
       let ordinals = ((records as? [String: Any])?["instances"] as? [[String: Any]])?.compactMap { $0["index"] as? Int }
       #expect(ordinals == Array((index - 1) * 10..<index * 10))
       shardFiles.append("s\(index).json")
@@ -425,7 +426,8 @@ private func files(under folder: String) throws -> [String] {
         .exitCode == 1)
     // Shard 3 as written by another descent.
     let three = try read(root + "/s3.json")
-    try folder.write("v3.json", three.replacingOccurrences(of: "\"descent_version\":\"", with: "\"descent_version\":\"0.0.1-"))
+    try folder.write(
+      "v3.json", three.replacingOccurrences(of: "\"descent_version\":\"", with: "\"descent_version\":\"0.0.1-"))
     // Shard 3 with its last record cut out (its summary still counts it).
     let lines = three.split(separator: "\n", omittingEmptySubsequences: false)
     let lastRecord = try #require(lines.lastIndex { $0.hasPrefix("    {\"index\":") })
@@ -436,7 +438,9 @@ private func files(under folder: String) throws -> [String] {
 
     let refusals: [(files: [String], reason: String)] = [
       (["s1.json", "s2.json"], "shard 3/3 missing"),
-      (["s1.json", "s2.json", "f3.json"], "f3.json: shard 3/3 ended 'fail-fast' (7 of 19 instances); re-run that shard"),
+      (
+        ["s1.json", "s2.json", "f3.json"], "f3.json: shard 3/3 ended 'fail-fast' (7 of 19 instances); re-run that shard"
+      ),
       (
         ["s1.json", "s2.json", "v3.json"],
         "v3.json was written by descent 0.0.1-0.1.0 but s1.json by descent 0.1.0; run every shard with the same descent"
@@ -460,7 +464,8 @@ private func files(under folder: String) throws -> [String] {
     #expect(try files(under: root).filter { $0.hasPrefix("m.") || $0.hasPrefix(".m.") }.isEmpty)
     let good = try DescentBinary.run(["merge", "s3.json", "s1.json", "s2.json", "--tap"], in: root)
     #expect(good.exitCode == 1)
-    #expect(good.stdout.hasPrefix("TAP version 14\nok 1 - second/regimes[lr=0.5]\nnot ok 2 - second/regimes[lr=0.75]\n"))
+    #expect(
+      good.stdout.hasPrefix("TAP version 14\nok 1 - second/regimes[lr=0.5]\nnot ok 2 - second/regimes[lr=0.75]\n"))
     #expect(good.stdout.hasSuffix("1..59\n"))
   }
 

@@ -93,19 +93,26 @@ import Testing
   @Test func unwritableOutputPathsAreRefusedBeforeAnythingRuns() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
-    let config = try folder.write("configs/one.yaml", "suite: one\nscenarios:\n  - {name: a, landscape: parabola, start: [1], lr: 0.5}\n")
+    let config = try folder.write(
+      "configs/one.yaml", "suite: one\nscenarios:\n  - {name: a, landscape: parabola, start: [1], lr: 0.5}\n")
     try folder.write("taken/summary.csv/keep", "")
     let cases: [(arguments: [String], message: String)] = [
       (["--json", "configs"], "--json configs: is a folder, not a file"),
       (["--json", "configs/"], "--json configs/: names a folder, not a file"),
       (["--json", ""], "--json: the path is empty"),
       (["--junit", "missing/r.xml"], "--junit missing/r.xml: folder missing does not exist"),
-      (["--json", "r.json", "--markdown", "./r.json"], "--json and --markdown both write ./r.json; give each report its own file"),
+      (
+        ["--json", "r.json", "--markdown", "./r.json"],
+        "--json and --markdown both write ./r.json; give each report its own file"
+      ),
       (["--json", "a.json", "--json", "b.json"], "--json is given twice ('a.json' and 'b.json'); give it once"),
       (["--dump", config], "--dump \(config): not a folder"),
       (["--dump", ""], "--dump: the path is empty"),
       (["--dump", "taken"], "--dump taken/summary.csv: is a folder, not a file"),
-      (["--summary-csv", "d/summary.csv", "--dump", "d"], "--summary-csv and --dump both write d/summary.csv; give each report its own file"),
+      (
+        ["--summary-csv", "d/summary.csv", "--dump", "d"],
+        "--summary-csv and --dump both write d/summary.csv; give each report its own file"
+      ),
     ]
     for (arguments, message) in cases {
       let result = try DescentBinary.run(["run", "configs"] + arguments, in: folder.path)
@@ -125,7 +132,8 @@ import Testing
   @Test func reportsFollowLinksAndWriteToStandardOutput() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
-    try folder.write("configs/one.yaml", "suite: one\nscenarios:\n  - {name: a, landscape: parabola, start: [1], lr: 0.5}\n")
+    try folder.write(
+      "configs/one.yaml", "suite: one\nscenarios:\n  - {name: a, landscape: parabola, start: [1], lr: 0.5}\n")
     try folder.write("out/real.json", "old\n")
     try FileManager.default.createSymbolicLink(atPath: folder.path + "/link.json", withDestinationPath: "out/real.json")
     let linked = try DescentBinary.run(["run", "configs", "--json", "link.json"], in: folder.path)
@@ -181,7 +189,8 @@ import Testing
         - {name: b, landscape: parabola, start: [1], steps: 5, sweep: {lr: [0.1, 0.2]}}
       """)
     try FileManager.default.createDirectory(atPath: folder.path + "/dc/clash/a.csv", withIntermediateDirectories: true)
-    let failed = try DescentBinary.run(["run", config, "--dump", "dc", "--json", "r2.json", "--jobs", "1"], in: folder.path)
+    let failed = try DescentBinary.run(
+      ["run", config, "--dump", "dc", "--json", "r2.json", "--jobs", "1"], in: folder.path)
     #expect(failed.exitCode == 3)
     #expect(failed.stderr == "descent: cannot write dc/clash/a.csv: is a folder, not a file\n")
     #expect(!FileManager.default.fileExists(atPath: folder.path + "/r2.json"))

@@ -215,17 +215,32 @@ public struct ShardPlan: Sendable {
     }
   }
 
-  /// For each shard (index 0 is shard 1), its blocks in id order.
-  public let blocksPerShard: [[Block]]
-  /// Instances per shard (index 0 is shard 1).
-  public let instancesPerShard: [Int]
+  public let shardCount: Int
+  /// The blocks of the shards that can hold anything: the first min(shardCount, instances);
+  /// every later shard is empty (so a huge shard count costs nothing).
+  private let blocksOfShards: [[Block]]
   /// The tied units: the parts of each, ascending; units of one part are not listed.
   public let tiedUnits: [[Int]]
+
+  /// For each shard (index 0 is shard 1), its blocks in id order.
+  /// - Complexity: O(shardCount): for tests and tools, not for a run.
+  public var blocksPerShard: [[Block]] {
+    blocksOfShards + Array(repeating: [], count: shardCount - blocksOfShards.count)
+  }
+
+  /// Instances per shard (index 0 is shard 1).
+  /// - Complexity: O(shardCount): for tests and tools, not for a run.
+  public var instancesPerShard: [Int] {
+    blocksPerShard.map { $0.reduce(0) { $0 + $1.offsets.count } }
+  }
 
   /// - Complexity: O(parts · log parts + shardCount · log instances + tied units · shardCount).
   public init(_ selection: Selection, shardCount: Int) {
     let parts = selection.parts
-    let shardCount = max(1, shardCount)
+    self.shardCount = max(1, shardCount)
+    // With more shards than instances, each tied unit and each splittable instance goes to a
+    // shard of its own, lowest first: shards beyond the instance count stay empty.
+    let shardCount = min(self.shardCount, max(1, selection.count))
     // Union-find over parts; a faster_than target that is not selected ties nothing.
     var parent = Array(parts.indices)
     func root(_ part: Int) -> Int {
@@ -290,15 +305,15 @@ public struct ShardPlan: Sendable {
         let taken = min(room[shard], parts[part].count - offset)
         blocks[shard].append(Block(part: part, offsets: offset..<offset + taken))
         room[shard] -= taken
-        load[shard] += taken
         offset += taken
       }
     }
-    blocksPerShard = blocks.map { $0.sorted { ($0.part, $0.offsets.lowerBound) < ($1.part, $1.offsets.lowerBound) } }
-    instancesPerShard = load
+    blocksOfShards = blocks.map { $0.sorted { ($0.part, $0.offsets.lowerBound) < ($1.part, $1.offsets.lowerBound) } }
     tiedUnits = tied
   }
 
   /// The blocks of 1-based shard `index`, in id order.
-  public func blocks(ofShard index: Int) -> [Block] { blocksPerShard[index - 1] }
+  public func blocks(ofShard index: Int) -> [Block] {
+    index <= blocksOfShards.count ? blocksOfShards[index - 1] : []
+  }
 }

@@ -160,6 +160,11 @@ private func contents(_ selection: Selection) -> [(ordinal: Int, id: String, sce
     // 100 shards: the tied 4 in shard 1, then one instance each for shards 2 … 55.
     let counts = (1...100).map { selection.sharded(Shard(index: $0, count: 100)).count }
     #expect(counts == [4] + Array(repeating: 1, count: 54) + Array(repeating: 0, count: 45))
+    // A huge shard count costs nothing: the shards past the instances are empty.
+    let huge = Int.max
+    #expect(selection.sharded(Shard(index: 1, count: huge)).count == 4)
+    #expect(selection.sharded(Shard(index: 55, count: huge)).count == 1)
+    #expect(selection.sharded(Shard(index: huge, count: huge)).count == 0)
   }
 
   /// For every shard count: each instance in exactly one shard, each shard in id order and

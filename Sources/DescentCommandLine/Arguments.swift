@@ -21,7 +21,10 @@ struct ArgumentScanner {
   private(set) var values: [String: [String]] = [:]
   private(set) var setSwitches: Set<String> = []
 
-  init(_ arguments: [String], switches: Set<String>, options: Set<String>) throws(UsageError) {
+  /// Reads `arguments`; an option given twice is an error unless it is `repeatable`.
+  init(_ arguments: [String], switches: Set<String>, options: Set<String>, repeatable: Set<String> = [])
+    throws(UsageError)
+  {
     self.switches = switches
     self.options = options
     var index = 0
@@ -55,6 +58,9 @@ struct ArgumentScanner {
           value = arguments[index]
           index += 1
         }
+        if let earlier = values[name]?.last, !repeatable.contains(name) {
+          throw UsageError("\(name) is given twice ('\(earlier)' and '\(value)'); give it once")
+        }
         values[name, default: []].append(value)
       } else {
         let known = (switches.union(options)).sorted()
@@ -68,7 +74,7 @@ struct ArgumentScanner {
 
   func isSet(_ flag: String) -> Bool { setSwitches.contains(flag) }
 
-  /// The last value given for `flag`.
+  /// The value given for `flag` (the last, for a repeatable one).
   func value(_ flag: String) -> String? { values[flag]?.last }
 
   /// Every value given for a repeatable `flag`.

@@ -8,7 +8,8 @@ struct ListCommand {
   let countOnly: Bool
 
   init(_ arguments: [String]) throws(UsageError) {
-    let scanner = try ArgumentScanner(arguments, switches: ["--count"], options: ["--filter"])
+    let scanner = try ArgumentScanner(
+      arguments, switches: ["--count"], options: ["--filter"], repeatable: ["--filter"])
     paths = scanner.positional
     filter = InstanceFilter(patterns: scanner.all("--filter"))
     countOnly = scanner.isSet("--count")

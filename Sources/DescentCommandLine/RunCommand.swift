@@ -22,7 +22,8 @@ struct RunCommand {
   init(_ arguments: [String]) throws(UsageError) {
     let scanner = try ArgumentScanner(
       arguments, switches: Set(["--fail-fast", "--quiet", "--verbose"] + ReportOutputs.switches),
-      options: Set(["--filter", "--jobs", "--seed", "--shard", "--dump", "--dump-every"] + ReportOutputs.options))
+      options: Set(["--filter", "--jobs", "--seed", "--shard", "--dump", "--dump-every"] + ReportOutputs.options),
+      repeatable: ["--filter"])
     paths = scanner.positional
     filter = InstanceFilter(patterns: scanner.all("--filter"))
     jobs = try scanner.integer("--jobs", in: 1...4096) ?? ProcessInfo.processInfo.activeProcessorCount
@@ -36,7 +37,15 @@ struct RunCommand {
     quiet = scanner.isSet("--quiet")
     verbose = scanner.isSet("--verbose")
     if quiet && verbose { throw UsageError("--quiet and --verbose cannot be combined") }
-    outputs = try ReportOutputs(scanner)
+    let every = try scanner.integer("--dump-every", in: 1...Int.max)
+    if let folder = scanner.value("--dump") {
+      try OutputPaths.checkFolder(folder)
+      dump = BatchRun.DumpOptions(folder: folder, every: every ?? 1)
+    } else {
+      if every != nil { throw UsageError("--dump-every needs --dump DIR") }
+      dump = nil
+    }
+    outputs = try ReportOutputs(scanner, dumpFolder: dump?.folder)
     if let text = scanner.value("--shard"), text != "auto" {
       do throws(Shard.Problem) {
         shard = try Shard.parse(text)
@@ -47,14 +56,6 @@ struct RunCommand {
       shard = nil
     }
     autoShard = scanner.value("--shard") == "auto"
-    let every = try scanner.integer("--dump-every", in: 1...Int.max)
-    if let folder = scanner.value("--dump") {
-      try OutputPaths.checkFolder(folder)
-      dump = BatchRun.DumpOptions(folder: folder, every: every ?? 1)
-    } else {
-      if every != nil { throw UsageError("--dump-every needs --dump DIR") }
-      dump = nil
-    }
   }
 
   func execute(_ console: Console) -> ExitCode {
@@ -105,6 +106,7 @@ struct RunCommand {
       }
     } catch {
       for writer in writers { writer.abandon() }
+      ScratchFiles.removeEmptyFolders()
       console.error("descent: \(error)")
       return .internalError
     }
@@ -113,6 +115,7 @@ struct RunCommand {
     do {
       reports = try ReportSet(header: RunHeader(selection, filter: filter), writers: writers)
     } catch {
+      ScratchFiles.removeEmptyFolders()
       console.error("descent: \(error)")
       return .internalError
     }
@@ -150,15 +153,22 @@ struct ReportOutputs {
   let summaryCSVPath: String?
   let tap: Bool
 
-  init(_ scanner: ArgumentScanner) throws(UsageError) {
+  /// Reads the report flags and checks each path can be written (`OutputPaths.checkWritable`);
+  /// `dumpFolder`'s summary.csv counts as one more report file.
+  init(_ scanner: ArgumentScanner, dumpFolder: String? = nil) throws(UsageError) {
     jsonPath = scanner.value("--json")
     junitPath = scanner.value("--junit")
     markdownPath = scanner.value("--markdown")
     summaryCSVPath = scanner.value("--summary-csv")
     tap = scanner.isSet("--tap")
-    for path in [jsonPath, junitPath, markdownPath, summaryCSVPath].compactMap({ $0 }) {
-      try OutputPaths.checkWritable(path)
+    let files: [(flag: String, path: String)] = [
+      ("--json", jsonPath), ("--junit", junitPath), ("--markdown", markdownPath), ("--summary-csv", summaryCSVPath),
+    ].compactMap { flag, path in path.map { (flag, $0) } }
+    if let dumpFolder {
+      try OutputPaths.checkDistinct(files + [("--dump", dumpFolder + "/" + TrajectoryFiles.summaryName)])
     }
+    try OutputPaths.checkDistinct(files)
+    for (flag, path) in files { try OutputPaths.checkWritable(path, flag: flag) }
   }
 
   /// The report files asked for; if one cannot be created, those already created are abandoned.
@@ -190,38 +200,74 @@ struct ReportOutputs {
   }
 }
 
-/// Checks made on output paths before anything runs, so a typo in a path is a usage error.
+/// Checks made on output paths before anything runs, so a wrong path is a usage error (exit 2)
+/// rather than a run thrown away at the end.
 enum OutputPaths {
-  static func checkWritable(_ path: String) throws(UsageError) {
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw UsageError("cannot write \(path): folder \(folder) does not exist")
+  /// A report file: not empty, not a folder (nor a link to one); a file to be replaced needs an
+  /// existing, writable folder; a node written in place (`/dev/stdout`, a FIFO) must be writable.
+  static func checkWritable(_ path: String, flag: String) throws(UsageError) {
+    let target: AtomicFile.Target
+    do {
+      target = try AtomicFile.target(of: path)
+    } catch {
+      throw UsageError(path.isEmpty ? "\(flag): \(error.reason)" : "\(flag) \(path): \(error.reason)")
     }
-    guard FileManager.default.isWritableFile(atPath: folder) else {
-      throw UsageError("cannot write \(path): folder \(folder) is not writable")
+    switch target {
+    case .replace(let file):
+      let folder = AtomicFile.folder(of: file)
+      let shown = folder.isEmpty ? "." : String(folder.dropLast(folder.count > 1 ? 1 : 0))
+      var info = stat()
+      guard stat(folder.isEmpty ? "." : folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+        throw UsageError("\(flag) \(path): folder \(shown) does not exist")
+      }
+      guard access(folder.isEmpty ? "." : folder, W_OK | X_OK) == 0 else {
+        throw UsageError("\(flag) \(path): folder \(shown) is not writable")
+      }
+    case .direct(let node):
+      guard access(node, W_OK) == 0 else {
+        throw UsageError("\(flag) \(path): not writable (\(String(cString: strerror(errno))))")
+      }
+    case .descriptor(let number):
+      let flags = fcntl(number, F_GETFL)
+      guard flags != -1 else { throw UsageError("\(flag) \(path): descriptor \(number) is not open") }
+      guard flags & O_ACCMODE != O_RDONLY else {
+        throw UsageError("\(flag) \(path): descriptor \(number) is open for reading only")
+      }
     }
   }
 
-  /// A dump folder that exists must be a folder (a missing one is made once the configs are valid).
-  static func checkFolder(_ path: String) throws(UsageError) {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-      throw UsageError("--dump \(path): not a folder")
+  /// No two report flags may name the same file (after following symbolic links): one would
+  /// silently replace the other. Outputs written in place (`/dev/null`) may be shared.
+  static func checkDistinct(_ files: [(flag: String, path: String)]) throws(UsageError) {
+    var seen: [String: String] = [:]
+    for (flag, path) in files {
+      guard case .replace(let file)? = try? AtomicFile.target(of: path) else { continue }
+      let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
+      if let other = seen[absolute] {
+        throw UsageError("\(other) and \(flag) both write \(path); give each report its own file")
+      }
+      seen[absolute] = flag
     }
+  }
+
+  /// `--dump DIR`: a folder, or nothing yet (made once the configs are valid); not empty; and
+  /// its `summary.csv`, if present, must be a file.
+  static func checkFolder(_ path: String) throws(UsageError) {
+    guard !path.isEmpty else { throw UsageError("--dump: the path is empty") }
+    var info = stat()
+    guard stat(path, &info) == 0 else { return }
+    guard info.st_mode & S_IFMT == S_IFDIR else { throw UsageError("--dump \(path): not a folder") }
+    try checkWritable(path + "/" + TrajectoryFiles.summaryName, flag: "--dump")
   }
 
   /// Creates the dump folder (with its parents) if missing; it must end up a writable folder.
   static func makeFolder(_ path: String) throws(UsageError) {
-    var isDirectory: ObjCBool = false
-    if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-      do {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-      } catch {
-        throw UsageError("--dump \(path): cannot create the folder: \(error.localizedDescription)")
-      }
+    do {
+      try Folders.make(path)
+    } catch {
+      throw UsageError("--dump \(path): \(error.reason)")
     }
-    guard FileManager.default.isWritableFile(atPath: path) else {
+    guard access(path, W_OK | X_OK) == 0 else {
       throw UsageError("--dump \(path): folder is not writable")
     }
   }

@@ -4,11 +4,85 @@ import Synchronization
 /// Writes report files atomically (google/renameio's recipe): a temporary file in the same
 /// folder, fsync, rename over the target, fsync the folder. A reader never sees a half-written
 /// report, and an interrupted run leaves either the old file or none.
+///
+/// The target is the file a path finally names: symbolic links are followed, so a link keeps
+/// pointing where it did and the file it points to is replaced. A target that exists and is not
+/// a regular file — a terminal, a pipe or FIFO, a device such as `/dev/null`, or an open
+/// descriptor such as `/dev/stdout` — cannot be replaced (and a rename would destroy the node):
+/// it is written directly, in place, as the bytes come.
 public enum AtomicFile {
   public struct WriteError: Error, CustomStringConvertible {
     public var path: String
     public var reason: String
     public var description: String { "cannot write \(path): \(reason)" }
+
+    public init(path: String, reason: String) {
+      self.path = path
+      self.reason = reason
+    }
+  }
+
+  /// Where the bytes written to a path end up.
+  public enum Target: Sendable, Hashable {
+    /// A regular file, or none yet: replaced atomically. `path` has every symbolic link
+    /// resolved, so the temporary file is made beside the file that is replaced.
+    case replace(path: String)
+    /// An existing node that is not a regular file (FIFO, device, socket): opened and written
+    /// in place.
+    case direct(path: String)
+    /// An open descriptor of this process, named by `/dev/stdout`, `/dev/fd/N` or
+    /// `/proc/self/fd/N`: written through a duplicate of it, sharing its offset.
+    case descriptor(Int32)
+  }
+
+  /// The most symbolic links followed before giving up (Linux's own limit).
+  static let maximumLinks = 40
+
+  /// Where writing `path` ends up; throws for an empty path, a folder, a symbolic-link loop.
+  public static func target(of path: String) throws(WriteError) -> Target {
+    guard !path.isEmpty else { throw WriteError(path: path, reason: "the path is empty") }
+    guard !path.hasSuffix("/") else { throw WriteError(path: path, reason: "names a folder, not a file") }
+    var current = path
+    for _ in 0...maximumLinks {
+      if let descriptor = openDescriptor(named: current) { return .descriptor(descriptor) }
+      if current.hasPrefix("/proc/") { return .direct(path: path) }
+      var info = stat()
+      guard lstat(current, &info) == 0 else {
+        if errno == ENOENT { return .replace(path: current) }
+        throw WriteError(path: path, reason: String(cString: strerror(errno)))
+      }
+      switch info.st_mode & S_IFMT {
+      case S_IFLNK:
+        var bytes = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(current, &bytes, bytes.count - 1)
+        guard count >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
+        let link = String(decoding: bytes[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        current = link.hasPrefix("/") ? link : folder(of: current) + link
+      case S_IFREG: return .replace(path: current)
+      case S_IFDIR: throw WriteError(path: path, reason: "is a folder, not a file")
+      default: return .direct(path: path)
+      }
+    }
+    throw WriteError(path: path, reason: "too many levels of symbolic links")
+  }
+
+  /// The descriptor `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` or `/proc/self/fd/N` names.
+  private static func openDescriptor(named path: String) -> Int32? {
+    switch path {
+    case "/dev/stdin": return 0
+    case "/dev/stdout": return 1
+    case "/dev/stderr": return 2
+    default: break
+    }
+    for prefix in ["/dev/fd/", "/proc/self/fd/", "/proc/\(getpid())/fd/"] where path.hasPrefix(prefix) {
+      return Int32(path.dropFirst(prefix.count))
+    }
+    return nil
+  }
+
+  /// `a/b/` for `a/b/c`, `""` for `c`.
+  public static func folder(of path: String) -> String {
+    path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
   }
 
   /// Replaces the file at `path` with `contents`.
@@ -30,13 +104,17 @@ public enum AtomicFile {
 }
 
 /// A file written piece by piece and put in place atomically: the bytes go to a hidden
-/// temporary file beside `path` (through a 64 KiB buffer, so memory stays flat however much is
-/// written), and only `commit()` renames it over `path`. `abandon()` — or dropping the stream
-/// uncommitted — deletes the temporary file, so an interrupted writer leaves no partial file.
+/// temporary file beside the target (through a 64 KiB buffer, so memory stays flat however
+/// much is written), and only `commit()` renames it over the target. `abandon()` — or dropping
+/// the stream uncommitted — deletes the temporary file, so an interrupted writer leaves no
+/// partial file. A target that is not a regular file (`AtomicFile.Target`) is written in place
+/// instead: nothing to rename, and what was flushed before an `abandon()` stays written.
 public final class AtomicFileStream {
+  /// The path as given (used in messages).
   public let path: String
-  /// The temporary file the bytes go to until `commit()`.
-  public let temporaryPath: String
+  public let target: AtomicFile.Target
+  /// The temporary file the bytes go to until `commit()`; nil when written in place.
+  public let temporaryPath: String?
   /// Whether `commit()` fsyncs the file and its folder (reports: yes; trajectory dumps, which
   /// only need to never be seen half-written, skip the cost).
   public let durable: Bool
@@ -44,26 +122,51 @@ public final class AtomicFileStream {
   private var buffer: [UInt8] = []
   private static let bufferSize = 1 << 16
 
-  /// Creates the temporary file; throws if the folder is missing or not writable.
+  /// Creates the temporary file (or opens the node written in place); throws if the folder is
+  /// missing or not writable, or the path names a folder.
   public init(path: String, durable: Bool = true) throws(AtomicFile.WriteError) {
     self.path = path
     self.durable = durable
-    let slash = path.lastIndex(of: "/")
-    let folder = slash.map { String(path[...$0]) } ?? ""
-    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    temporaryPath = folder + "." + name + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-    ScratchFiles.register(temporaryPath)
-    descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else {
-      let reason = String(cString: strerror(errno))
-      ScratchFiles.unregister(temporaryPath)
-      throw AtomicFile.WriteError(path: path, reason: reason)
+    target = try AtomicFile.target(of: path)
+    switch target {
+    case .replace(let file):
+      let folder = AtomicFile.folder(of: file)
+      let name = String(file.dropFirst(folder.count))
+      let temporary = folder + "." + name + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+      temporaryPath = temporary
+      ScratchFiles.register(temporary)
+      descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+      guard descriptor >= 0 else {
+        let reason = String(cString: strerror(errno))
+        ScratchFiles.unregister(temporary)
+        throw AtomicFile.WriteError(path: path, reason: reason)
+      }
+      // The replacement keeps the permissions of the file it replaces.
+      var info = stat()
+      if stat(file, &info) == 0 && info.st_mode & S_IFMT == S_IFREG {
+        fchmod(descriptor, info.st_mode & 0o7777)
+      }
+    case .direct(let node):
+      temporaryPath = nil
+      descriptor = open(node, O_WRONLY | O_CLOEXEC)
+    case .descriptor(let number):
+      temporaryPath = nil
+      descriptor = fcntl(number, F_DUPFD_CLOEXEC, 0)
     }
+    guard descriptor >= 0 else { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
     buffer.reserveCapacity(Self.bufferSize)
   }
 
   deinit {
     if descriptor >= 0 { abandon() }
+  }
+
+  /// Where scratch files that belong with this output go: beside the file it replaces, or the
+  /// temporary folder for an output written in place.
+  public var scratchFolder: String {
+    if case .replace(let file) = target { return AtomicFile.folder(of: file) }
+    let temporary = NSTemporaryDirectory()
+    return temporary.hasSuffix("/") ? temporary : temporary + "/"
   }
 
   /// Appends the UTF-8 bytes of `text`.
@@ -78,7 +181,7 @@ public final class AtomicFileStream {
     if buffer.count >= Self.bufferSize { try flush() }
   }
 
-  /// Writes the buffered bytes to the temporary file.
+  /// Writes the buffered bytes to the temporary file (or the node written in place).
   public func flush() throws(AtomicFile.WriteError) {
     guard descriptor >= 0 else { throw AtomicFile.WriteError(path: path, reason: "already closed") }
     let failure = buffer.withUnsafeBytes { FileDescriptor.writeAll(descriptor, $0) }
@@ -86,18 +189,19 @@ public final class AtomicFileStream {
     if let failure { throw AtomicFile.WriteError(path: path, reason: failure) }
   }
 
-  /// Flushes, (if durable) fsyncs, and renames the temporary file over `path`.
+  /// Flushes, (if durable) fsyncs, and renames the temporary file over the target.
   public func commit() throws(AtomicFile.WriteError) {
     try close().commit()
   }
 
   /// Flushes, (if durable) fsyncs and closes the temporary file, leaving the rename to the
   /// returned value — which may be handed to another thread (trajectory dumps are written by
-  /// workers and put in place in id order).
+  /// workers and put in place in id order), or committed with others as a group
+  /// (`PendingRename.commitAll`).
   public func close() throws(AtomicFile.WriteError) -> PendingRename {
     do throws(AtomicFile.WriteError) {
       try flush()
-      if durable && fsync(descriptor) != 0 {
+      if durable && temporaryPath != nil && fsync(descriptor) != 0 {
         throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno)))
       }
     } catch {
@@ -107,16 +211,21 @@ public final class AtomicFileStream {
     Foundation.close(descriptor)
     descriptor = -1
     buffer = []
-    return PendingRename(temporaryPath: temporaryPath, path: path, durable: durable)
+    let file: String
+    if case .replace(let resolved) = target { file = resolved } else { file = path }
+    return PendingRename(temporaryPath: temporaryPath, path: path, target: file, durable: durable)
   }
 
-  /// Deletes the temporary file; `path` is left as it was.
+  /// Deletes the temporary file; the target is left as it was (an output written in place
+  /// keeps what was flushed to it).
   public func abandon() {
     if descriptor >= 0 {
       Foundation.close(descriptor)
       descriptor = -1
-      unlink(temporaryPath)
-      ScratchFiles.unregister(temporaryPath)
+      if let temporaryPath {
+        unlink(temporaryPath)
+        ScratchFiles.unregister(temporaryPath)
+      }
     }
     buffer = []
   }
@@ -124,22 +233,49 @@ public final class AtomicFileStream {
 
 /// A complete, closed temporary file waiting to be renamed over its target.
 public struct PendingRename: Sendable, Hashable {
-  public let temporaryPath: String
+  /// nil for an output written in place: there is nothing to rename.
+  public let temporaryPath: String?
+  /// The path as given (used in messages).
   public let path: String
+  /// The file the rename replaces (symbolic links resolved).
+  public let target: String
   public let durable: Bool
 
-  /// Renames the temporary file over `path` (and, if durable, fsyncs the folder).
+  /// Renames the temporary file over the target (and, if durable, fsyncs the folder).
   public func commit() throws(AtomicFile.WriteError) {
-    guard rename(temporaryPath, path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      discard()
-      throw AtomicFile.WriteError(path: path, reason: reason)
+    try Self.commitAll([self])
+  }
+
+  /// Renames every temporary file over its target, back to back, as one group: a forced exit
+  /// (a second Ctrl-C, `ScratchFiles.removeAll`) waits until the group is done, so either every
+  /// file of the group is in place or — had the exit come first — none. Then fsyncs the
+  /// folders of the durable ones, each once.
+  ///
+  /// A rename that fails (the folder was removed meanwhile) stops the group: the renames before
+  /// it stay done, the temporary files after it are deleted, and the failure is thrown.
+  public static func commitAll(_ renames: [PendingRename]) throws(AtomicFile.WriteError) {
+    var failure: AtomicFile.WriteError?
+    ScratchFiles.whileCommitting {
+      for pending in renames {
+        guard failure == nil else {
+          pending.discard()
+          continue
+        }
+        guard let temporaryPath = pending.temporaryPath else { continue }
+        if rename(temporaryPath, pending.target) == 0 {
+          ScratchFiles.unregister(temporaryPath)
+        } else {
+          failure = AtomicFile.WriteError(path: pending.path, reason: String(cString: strerror(errno)))
+          pending.discard()
+        }
+      }
     }
-    ScratchFiles.unregister(temporaryPath)
-    if durable {
-      let slash = path.lastIndex(of: "/")
-      let folder = slash.map { String(path[...$0]) } ?? "."
-      let folderDescriptor = open(folder, O_RDONLY | O_CLOEXEC)
+    if let failure { throw failure }
+    var synced: Set<String> = []
+    for pending in renames where pending.durable && pending.temporaryPath != nil {
+      let folder = AtomicFile.folder(of: pending.target)
+      guard synced.insert(folder).inserted else { continue }
+      let folderDescriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_CLOEXEC)
       if folderDescriptor >= 0 {
         fsync(folderDescriptor)
         Foundation.close(folderDescriptor)
@@ -149,6 +285,7 @@ public struct PendingRename: Sendable, Hashable {
 
   /// Deletes the temporary file.
   public func discard() {
+    guard let temporaryPath else { return }
     unlink(temporaryPath)
     ScratchFiles.unregister(temporaryPath)
   }
@@ -163,18 +300,17 @@ final class SpoolFile {
   /// Bytes written so far (including those still buffered).
   private(set) var size = 0
 
-  /// A hidden scratch file beside `reportPath`.
-  init(besides reportPath: String) throws(AtomicFile.WriteError) {
-    let slash = reportPath.lastIndex(of: "/")
-    let folder = slash.map { String(reportPath[...$0]) } ?? ""
-    let name = slash.map { String(reportPath[reportPath.index(after: $0)...]) } ?? reportPath
-    path = folder + "." + name + ".spool-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+  /// A hidden scratch file beside the file `report` replaces (in the temporary folder when the
+  /// report is written in place, e.g. to `/dev/stdout`).
+  init(for report: AtomicFileStream) throws(AtomicFile.WriteError) {
+    let name = report.path.split(separator: "/").last.map(String.init) ?? "report"
+    path = report.scratchFolder + "." + name + ".spool-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
     ScratchFiles.register(path)
     descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
       let reason = String(cString: strerror(errno))
       ScratchFiles.unregister(path)
-      throw AtomicFile.WriteError(path: reportPath, reason: reason)
+      throw AtomicFile.WriteError(path: report.path, reason: "cannot make a scratch file beside it: \(reason)")
     }
   }
 
@@ -220,21 +356,90 @@ final class SpoolFile {
 }
 
 /// Temporary files that exist right now, so that a forced exit (a second Ctrl-C) can delete them
-/// and leave no partial file behind.
+/// and leave no partial file behind; and the folders a run made, so that a run that fails can
+/// remove those it left empty.
 public enum ScratchFiles {
   private static let paths = Mutex<Set<String>>([])
+  private static let madeFolders = Mutex<[String]>([])
+  /// Held while a group of renames is under way (`PendingRename.commitAll`) and while a forced
+  /// exit deletes the temporary files, so that the two never interleave.
+  private static let commitLock = Mutex<Void>(())
 
   static func register(_ path: String) { _ = paths.withLock { $0.insert(path) } }
 
   static func unregister(_ path: String) { _ = paths.withLock { $0.remove(path) } }
 
-  /// Deletes every registered temporary file (for an exit that cannot wait for writers).
-  public static func removeAll() {
-    let all = paths.withLock { paths in
-      defer { paths.removeAll() }
-      return paths
+  /// Runs `body` (renames) so that `removeAll` waits for it to end.
+  static func whileCommitting(_ body: () -> Void) {
+    commitLock.withLock { _ in body() }
+  }
+
+  /// Notes a folder this process created.
+  static func registerFolder(_ path: String) { madeFolders.withLock { $0.append(path) } }
+
+  /// Removes the folders this process created that are (still) empty, deepest first; a folder
+  /// that holds anything is left alone.
+  public static func removeEmptyFolders() {
+    let folders = madeFolders.withLock { folders in
+      defer { folders.removeAll() }
+      return folders
     }
-    for path in all { unlink(path) }
+    let deepestFirst = folders.sorted { $0.split(separator: "/").count > $1.split(separator: "/").count }
+    for folder in deepestFirst { rmdir(folder) }
+  }
+
+  /// Deletes every registered temporary file and the folders left empty (for an exit that
+  /// cannot wait for writers). If a group of renames is under way, waits for it to end first.
+  public static func removeAll() {
+    afterCommits {
+      let all = paths.withLock { paths in
+        defer { paths.removeAll() }
+        return paths
+      }
+      for path in all { unlink(path) }
+    }
+    removeEmptyFolders()
+  }
+
+  /// Runs `body` once no group of renames is under way (and keeps new groups waiting until it
+  /// returns).
+  static func afterCommits(_ body: () -> Void) {
+    commitLock.withLock { _ in body() }
+  }
+}
+
+/// Makes folders (with their missing parents), remembering those it made in `ScratchFiles`.
+public enum Folders {
+  /// Creates `folder` and every missing parent; throws if a part of it exists and is not a
+  /// folder, or cannot be made.
+  public static func make(_ folder: String) throws(AtomicFile.WriteError) {
+    var missing: [String] = []
+    var current = folder
+    while !current.isEmpty && current != "/" {
+      var info = stat()
+      if stat(current, &info) == 0 {
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+          throw AtomicFile.WriteError(path: folder, reason: "\(current) exists and is not a folder")
+        }
+        break
+      }
+      missing.append(current)
+      let parent = AtomicFile.folder(of: current.hasSuffix("/") ? String(current.dropLast()) : current)
+      current = parent.hasSuffix("/") && parent != "/" ? String(parent.dropLast()) : parent
+    }
+    for path in missing.reversed() {
+      if mkdir(path, 0o755) == 0 {
+        ScratchFiles.registerFolder(path)
+        continue
+      }
+      let error = errno
+      var info = stat()
+      // Another thread (or process) made it meanwhile.
+      guard error == EEXIST, stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+        throw AtomicFile.WriteError(
+          path: folder, reason: "cannot create the folder \(path): \(String(cString: strerror(error)))")
+      }
+    }
   }
 }
 

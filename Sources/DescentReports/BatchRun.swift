@@ -108,11 +108,18 @@ public enum BatchRun {
       }
     } catch {
       reports.abandon()
+      ScratchFiles.removeEmptyFolders()
       throw error
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
-    try reports.finish(
-      reason: summary.ending, expected: selection.count, run: facts.json(startedAt: started, durationSeconds: seconds))
+    do {
+      try reports.finish(
+        reason: summary.ending, expected: selection.count, run: facts.json(startedAt: started, durationSeconds: seconds)
+      )
+    } catch {
+      ScratchFiles.removeEmptyFolders()
+      throw error
+    }
     return summary
   }
 

@@ -93,10 +93,14 @@ public struct TrajectoryCSVWriter: TrajectoryObserver {
 ///
 /// Each path component keeps letters, digits and `_ - + = .`; every other byte of its UTF-8
 /// (and a leading `.`) is written `%XX`, so names are safe on every file system, never hidden,
-/// never `.`/`..`, and distinct ids give distinct paths. A component longer than 180 bytes is cut
-/// to 160 and ends with `~` and the FNV-1a hash of the whole id (a `~` never appears otherwise).
-/// A suite called `summary.csv` is written `summary%2Ecsv`, leaving `DIR/summary.csv` to the
-/// summary.
+/// never `.`/`..`. A component longer than 180 bytes is cut to 160 and ends with `~` and the
+/// FNV-1a hash of the whole id (a `~` never appears otherwise).
+///
+/// Every file name ends in `.csv` and no folder name does: a folder component whose name would
+/// end in `.csv` (in any case) has that dot written `%2E` — scenario `a.csv` with parameters is
+/// the folder `a%2Ecsv/`, while scenario `a` is the file `a.csv`; a suite `summary.csv` is the
+/// folder `summary%2Ecsv/`, leaving `DIR/summary.csv` to the summary. Escaping is reversible
+/// and files never share a folder's name, so distinct ids give distinct paths.
 public enum TrajectoryFiles {
   /// The summary's name inside the dump folder.
   public static let summaryName = "summary.csv"
@@ -105,28 +109,34 @@ public enum TrajectoryFiles {
 
   /// The dump's path relative to the dump folder.
   public static func relativePath(id: String, suite: String, scenario: String) -> String {
-    var suiteComponent = component(suite, id: id)
-    if suiteComponent == summaryName { suiteComponent = "summary%2Ecsv" }
+    let suiteFolder = component(suite, id: id, isFolder: true)
     let prefix = suite + "/" + scenario
     guard id.hasPrefix(prefix + "["), id.hasSuffix("]") else {
-      return suiteComponent + "/" + component(scenario, id: id) + ".csv"
+      return suiteFolder + "/" + component(scenario, id: id, isFolder: false) + ".csv"
     }
     let parameters = String(id.dropFirst(prefix.count + 1).dropLast())
-    return suiteComponent + "/" + component(scenario, id: id) + "/" + component(parameters, id: id) + ".csv"
+    return suiteFolder + "/" + component(scenario, id: id, isFolder: true) + "/"
+      + component(parameters, id: id, isFolder: false) + ".csv"
   }
 
-  /// One path component, escaped (and shortened with the id's hash when too long).
-  static func component(_ text: String, id: String) -> String {
+  /// One path component, escaped (and shortened with the id's hash when too long). A folder's
+  /// component never ends in `.csv`, so it never equals a file's name.
+  static func component(_ text: String, id: String, isFolder: Bool) -> String {
+    let bytes = Array(text.utf8)
+    // The offset of a dot that would make a folder's name end in `.csv`.
+    let csvDot =
+      isFolder && bytes.count >= 4 && String(decoding: bytes.suffix(4), as: UTF8.self).lowercased() == ".csv"
+      ? bytes.count - 4 : nil
     func isSafe(_ byte: UInt8, at offset: Int) -> Bool {
       (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
         || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || "_-+=".utf8.contains(byte)
-        || (byte == UInt8(ascii: ".") && offset > 0)
+        || (byte == UInt8(ascii: ".") && offset > 0 && offset != csvDot)
     }
-    if text.utf8.count <= maximumComponentBytes && text.utf8.enumerated().allSatisfy({ isSafe($1, at: $0) }) {
+    if bytes.count <= maximumComponentBytes && bytes.enumerated().allSatisfy({ isSafe($1, at: $0) }) {
       return text
     }
     var output = ""
-    for (offset, byte) in text.utf8.enumerated() {
+    for (offset, byte) in bytes.enumerated() {
       if isSafe(byte, at: offset) {
         output.unicodeScalars.append(Unicode.Scalar(byte))
       } else {
@@ -141,18 +151,15 @@ public enum TrajectoryFiles {
   }
 }
 
-/// Makes the folders of a dump, each once, from any thread.
+/// Makes the folders of a dump, each once, from any thread (`Folders.make`, so a failed run can
+/// remove those it left empty).
 final class FolderMaker: Sendable {
   private let made = Mutex<Set<String>>([])
 
   /// Creates `folder` and its parents if needed.
   func make(_ folder: String) throws(AtomicFile.WriteError) {
     if made.withLock({ $0.contains(folder) }) { return }
-    do {
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    } catch {
-      throw AtomicFile.WriteError(path: folder, reason: "cannot create the folder: \(error.localizedDescription)")
-    }
+    try Folders.make(folder)
     _ = made.withLock { $0.insert(folder) }
   }
 }
@@ -181,7 +188,10 @@ public final class SummaryCSVWriter: ReportWriter {
     try stream.write(rendered ?? Self.row(record))
   }
 
-  public func finish(_ ending: RunEnding) throws { try stream.commit() }
+  public func close(_ ending: RunEnding) throws -> PendingRename? { try stream.close() }
+
+  /// A CSV has no place to say that the run was incomplete: the console names the file instead.
+  public var unmarkedFile: String? { stream.path }
 
   public func abandon() { stream.abandon() }
 

@@ -29,6 +29,20 @@ public final class JSONReader {
   private var containers: [Bool] = []
   private static let maximumDepth = 512
 
+  /// What the opened file is (nil when reading bytes): to tell whether it is a regular file,
+  /// and whether it is the same, unchanged file when opened again.
+  public struct FileIdentity: Sendable, Hashable {
+    public var device: UInt64
+    public var inode: UInt64
+    public var size: Int64
+    public var modifiedSeconds: Int64
+    public var modifiedNanoseconds: Int64
+    public var isRegularFile: Bool
+    public var isFolder: Bool
+  }
+
+  public private(set) var identity: FileIdentity?
+
   /// Opens `path` for reading.
   public init(path: String) throws(SyntaxError) {
     name = path
@@ -37,6 +51,18 @@ public final class JSONReader {
     descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
       throw SyntaxError(name: path, line: 0, column: 0, message: String(cString: strerror(errno)))
+    }
+    var info = stat()
+    if fstat(descriptor, &info) == 0 {
+      #if canImport(Darwin)
+        let modified = info.st_mtimespec
+      #else
+        let modified = info.st_mtim
+      #endif
+      identity = FileIdentity(
+        device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+        modifiedSeconds: Int64(modified.tv_sec), modifiedNanoseconds: Int64(modified.tv_nsec),
+        isRegularFile: info.st_mode & S_IFMT == S_IFREG, isFolder: info.st_mode & S_IFMT == S_IFDIR)
     }
   }
 

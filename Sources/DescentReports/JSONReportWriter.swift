@@ -31,13 +31,13 @@ public final class JSONReportWriter: ReportWriter {
     wroteRecord = true
   }
 
-  public func finish(_ ending: RunEnding) throws {
+  public func close(_ ending: RunEnding) throws -> PendingRename? {
     var text = "\n  ],\n"
     text += "  \"summary\": " + JSONReport.summaryRecord(ending).serialized() + ",\n"
     text += "  \"run\": " + ending.run.serialized() + "\n"
     text += "}\n"
     try stream.write(text)
-    try stream.commit()
+    return try stream.close()
   }
 
   public func abandon() { stream.abandon() }

@@ -37,7 +37,7 @@ public final class JUnitReportWriter: ReportWriter {
   public init(path: String) throws {
     stream = try AtomicFileStream(path: path)
     do {
-      spool = try SpoolFile(besides: path)
+      spool = try SpoolFile(for: stream)
     } catch {
       stream.abandon()
       throw error
@@ -71,7 +71,7 @@ public final class JUnitReportWriter: ReportWriter {
     suites[index] = state
   }
 
-  public func finish(_ ending: RunEnding) throws {
+  public func close(_ ending: RunEnding) throws -> PendingRename? {
     try stream.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n")
     var id = 0
     for suite in suites where suite.record.selected > 0 {
@@ -101,8 +101,8 @@ public final class JUnitReportWriter: ReportWriter {
       try stream.write("  </testsuite>\n")
     }
     try stream.write("</testsuites>\n")
-    try stream.commit()
     spool.remove()
+    return try stream.close()
   }
 
   public func abandon() {

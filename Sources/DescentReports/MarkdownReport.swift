@@ -50,12 +50,12 @@ public final class MarkdownReportWriter: ReportWriter {
     }
   }
 
-  public func finish(_ ending: RunEnding) throws {
+  public func close(_ ending: RunEnding) throws -> PendingRename? {
     try stream.write(
       Self.document(
         header: header, ending: ending, counts: counts, failureBlocks: failureBlocks,
         omittedFailures: omittedFailures, byteLimit: byteLimit))
-    try stream.commit()
+    return try stream.close()
   }
 
   public func abandon() { stream.abandon() }

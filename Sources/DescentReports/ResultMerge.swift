@@ -3,10 +3,13 @@ import DescentRunner
 /// Combines the results documents of a sharded run (`descent merge`) into the reports an
 /// unsharded run writes.
 ///
-/// It checks that every file ran the same configs (suites, content hashes, seeds, filter), that
-/// the files are shards 1…N of one N, each once and each complete, and that every instance of
-/// the run appears exactly once. The files are read side by side, one record at a time, and
-/// merged by ordinal (each file is in id order), so memory stays flat however large the run.
+/// It reads the files twice, side by side, one record at a time, merging by ordinal (each file
+/// is in id order), so memory stays flat however large the run. The first pass (`init`) checks
+/// everything and writes nothing: every file ran the same configs (suites, content hashes,
+/// seeds, filter) with the same descent; the files are shards 1…N of one N, each once, each
+/// complete and holding what its summary counts; every record reads; every instance of the run
+/// appears exactly once. Only then does the second pass (`run(into:)`) hand the records to the
+/// reports — so a refused merge prints and writes nothing.
 public final class ResultMerge {
   /// A problem with the inputs; nothing is written.
   public struct Problem: Error, Sendable, CustomStringConvertible {
@@ -18,14 +21,17 @@ public final class ResultMerge {
     }
   }
 
+  /// One results file, read record by record.
   private final class Input {
     let path: String
     let reader: JSONReader
+    let header: RunHeader
     /// The next record, or nil once the `instances` array is exhausted.
     var head: ResultRecord?
     var trailer: [(String, JSONValue)] = []
     var recordsRead = 0
 
+    /// Opens `path`, reads its header and its first record.
     init(path: String) throws(Problem) {
       self.path = path
       do {
@@ -33,18 +39,47 @@ public final class ResultMerge {
       } catch {
         throw Problem("\(path): cannot read: \(error.message)")
       }
+      if let identity = reader.identity, !identity.isRegularFile {
+        throw Problem(
+          identity.isFolder
+            ? "\(path) is a folder; give the results files themselves (e.g. \(path)/*.json)"
+            : "\(path) is not a regular file; merge reads each file twice (to check it, then to write), so save it to a file first"
+        )
+      }
+      do {
+        header = try ResultMerge.readHeader(reader)
+      } catch let error as Problem {
+        throw error
+      } catch let error as JSONReader.SyntaxError {
+        throw Problem(error.description)
+      } catch {
+        throw Problem("\(path): \(error)")
+      }
+      try advance()
     }
 
-    /// Reads the next record into `head` (checking ids go up), then, after the last, the trailer.
+    /// Reads the next record into `head` (checking indices go up), then, after the last, the
+    /// trailer.
     func advance() throws(Problem) {
       let previous = head?.ordinal
       head = nil
       do {
         if try reader.nextElement() {
-          let record = try ResultRecord(json: try reader.readValue())
+          let line = reader.line
+          let record: ResultRecord
+          do {
+            record = try ResultRecord(json: try reader.readValue())
+          } catch let error as ReportInputError {
+            throw Problem("\(path):\(line): \(error.message)")
+          }
           if let previous, record.ordinal <= previous {
             throw Problem(
-              "\(path):\(reader.line): instance \(record.id) has index \(record.ordinal) after index \(previous); records must be in id order"
+              "\(path):\(line): instance \(record.id) has index \(record.ordinal) after index \(previous); records must be in id order"
+            )
+          }
+          guard header.suites.contains(where: { $0.name == record.suite }) else {
+            throw Problem(
+              "\(path):\(line): instance \(record.id) belongs to suite '\(record.suite)', which the file's 'suites' do not list"
             )
           }
           head = record
@@ -65,66 +100,79 @@ public final class ResultMerge {
 
   /// The run the files describe (identical in all of them).
   public let header: RunHeader
-  private let inputs: [Input]
+  private let paths: [String]
+  /// Each file as the first pass read it: the second must read the same files, unchanged.
+  private let identities: [JSONReader.FileIdentity?]
+  private let shardCount: Int
+  private let slowestShardSeconds: Double
 
-  /// Opens every file and reads its header, up to the first instance record.
+  /// The first pass: opens every file and checks all of it (see the type's documentation),
+  /// writing nothing. Throws the first problem found — a file's own trailer (an incomplete or
+  /// missing shard) before the instances that are therefore missing.
   public init(paths: [String]) throws(Problem) {
     guard !paths.isEmpty else { throw Problem("merge needs at least one results file") }
     var inputs: [Input] = []
-    var header: RunHeader?
-    var firstPath = ""
     for path in paths {
       let input = try Input(path: path)
-      let fileHeader: RunHeader
-      do {
-        fileHeader = try Self.readHeader(input.reader)
-      } catch let error as JSONReader.SyntaxError {
-        throw Problem(error.description)
-      } catch {
-        throw Problem("\(path): \(error)")
+      if let first = inputs.first, let difference = Self.difference(first.header, input.header) {
+        throw Problem("\(path) and \(first.path) are not shards of the same run: \(difference)")
       }
-      if let header {
-        if let difference = Self.difference(header, fileHeader) {
-          throw Problem("\(path) and \(firstPath) are not shards of the same run: \(difference)")
-        }
-      } else {
-        header = fileHeader
-        firstPath = path
-      }
-      try input.advance()
       inputs.append(input)
     }
-    self.header = header!
-    self.inputs = inputs
+    let header = inputs[0].header
+    // The ordinals: each exactly once, 0 ..< selected. The first problem waits until the
+    // trailers are checked, since a missing or incomplete shard explains it better.
+    var sequenceProblem: Problem?
+    var next = 0
+    do {
+      try Self.forEachInstance(of: inputs) { record, holders in
+        Self.checkSequence(record, holders: holders, next: &next, selected: header.selected, problem: &sequenceProblem)
+      }
+    } catch let problem as Problem {
+      throw problem
+    } catch {
+      throw Problem("\(error)")
+    }
+    let (count, seconds) = try Self.checkShards(inputs)
+    if let sequenceProblem { throw sequenceProblem }
+    guard next == header.selected else {
+      throw Problem(
+        "the files hold instances 0 … \(next - 1) but the run selected \(header.selected); instances \(next) … \(header.selected - 1) are in none of them"
+      )
+    }
+    self.header = header
+    self.paths = paths
+    identities = inputs.map(\.reader.identity)
+    shardCount = count
+    slowestShardSeconds = seconds
   }
 
-  /// Writes every record to `reports` in ordinal order and finishes them; returns the counts.
-  /// On any problem the reports are abandoned (nothing is written) and the problem thrown.
+  /// The second pass: writes every record to `reports` in ordinal order and finishes them;
+  /// returns the counts. The files must be those the first pass checked, unchanged; on any
+  /// problem the reports are abandoned and the problem thrown.
   public func run(into reports: ReportSet, descentVersion: String) throws -> ResultSummary {
     do {
-      var expected = 0
-      while true {
-        let heads = inputs.filter { $0.head != nil }
-        guard let lowest = heads.min(by: { $0.head!.ordinal < $1.head!.ordinal }) else { break }
-        let record = lowest.head!
-        if let other = heads.first(where: { $0 !== lowest && $0.head!.ordinal == record.ordinal }) {
-          throw Problem("instance \(record.id) appears in both \(lowest.path) and \(other.path)")
+      var inputs: [Input] = []
+      for (path, identity) in zip(paths, identities) {
+        let input = try Input(path: path)
+        guard input.reader.identity == identity, input.header == header else {
+          throw Problem("\(path) changed while merging; run the merge again")
         }
-        guard record.ordinal == expected else {
-          throw Problem(
-            "instance \(expected) of the run (0-based index) is in none of the files; the next one, \(record.id), has index \(record.ordinal)"
-          )
+        inputs.append(input)
+      }
+      var next = 0
+      try Self.forEachInstance(of: inputs) { record, holders in
+        guard holders.count == 1, record.ordinal == next else {
+          throw Problem("\(holders[0].path) changed while merging; run the merge again")
         }
         try reports.write(record)
-        expected += 1
-        try lowest.advance()
+        next += 1
       }
-      let run = try checkShards()
-      guard expected == header.selected else {
-        throw Problem(
-          "the files hold \(expected) instances but the run selected \(header.selected); a shard is missing")
-      }
-      try reports.finish(reason: .complete, expected: header.selected, run: run(descentVersion))
+      let run = JSONValue.object([
+        ("descent_version", .string(descentVersion)), ("merged_shards", .integer(shardCount)),
+        ("duration_seconds", .number(slowestShardSeconds)),
+      ])
+      try reports.finish(reason: .complete, expected: header.selected, run: run)
       return reports.summary
     } catch {
       reports.abandon()
@@ -132,24 +180,79 @@ public final class ResultMerge {
     }
   }
 
-  /// Checks the files are shards 1…N of one N, each complete; returns the merged `run` member.
-  private func checkShards() throws(Problem) -> (String) -> JSONValue {
+  /// Notes the first break in the ordinal sequence: an instance in two files, one outside the
+  /// run, or instances in none.
+  private static func checkSequence(
+    _ record: ResultRecord, holders: [Input], next: inout Int, selected: Int, problem: inout Problem?
+  ) {
+    defer { next = record.ordinal + 1 }
+    guard problem == nil else { return }
+    if holders.count > 1 {
+      problem = Problem("instance \(record.id) appears in both \(holders[0].path) and \(holders[1].path)")
+    } else if record.ordinal >= selected {
+      problem = Problem(
+        "\(holders[0].path): instance \(record.id) has index \(record.ordinal), but the run selected \(selected) instances (0 … \(selected - 1))"
+      )
+    } else if record.ordinal != next {
+      let missing = next == record.ordinal - 1 ? "instance \(next)" : "instances \(next) … \(record.ordinal - 1)"
+      problem = Problem(
+        "\(missing) of the run (0-based index) in none of the files; the next one, \(record.id), has index \(record.ordinal)"
+      )
+    }
+  }
+
+  /// Reads the inputs' records merged in ordinal order, handing each ordinal's record to `body`
+  /// with the inputs that hold it (more than one when files overlap); reads each trailer.
+  private static func forEachInstance(of inputs: [Input], _ body: (ResultRecord, [Input]) throws -> Void) throws {
+    while true {
+      var lowest: Int?
+      for input in inputs {
+        if let ordinal = input.head?.ordinal, ordinal < (lowest ?? Int.max) { lowest = ordinal }
+      }
+      guard let lowest else { return }
+      let holders = inputs.filter { $0.head?.ordinal == lowest }
+      try body(holders[0].head!, holders)
+      for holder in holders { try holder.advance() }
+    }
+  }
+
+  /// Checks each file's trailer — complete, holding what its summary counts, written by the
+  /// same descent — and that the files are shards 1…N of one N, each once; returns N and the
+  /// slowest shard's duration.
+  private static func checkShards(_ inputs: [Input]) throws(Problem) -> (count: Int, seconds: Double) {
     var count: Int?
     var seen: [Int: String] = [:]
     var duration = 0.0
+    var version: (value: String?, path: String)?
     for input in inputs {
       let trailer = JSONValue.object(input.trailer)
       guard let summary = trailer["summary"], let ended = summary["ended"]?.stringValue else {
         throw Problem("\(input.path): no 'summary' after the instances; is it a descent results file?")
       }
-      guard ended == Runner.Ending.complete.rawValue else {
-        throw Problem(
-          "\(input.path): that run ended '\(ended)' (\(summary["total"]?.integerValue ?? 0) of \(summary["expected"]?.integerValue ?? 0) instances); re-run that shard"
-        )
-      }
       let shard = trailer["run"]?["shard"]
       let index = shard?["index"]?.integerValue ?? 1
       let total = shard?["count"]?.integerValue ?? 1
+      let name = shard?["index"] == nil ? "the run" : "shard \(index)/\(total)"
+      guard ended == Runner.Ending.complete.rawValue else {
+        throw Problem(
+          "\(input.path): \(name) ended '\(ended)' (\(summary["total"]?.integerValue ?? 0) of \(summary["expected"]?.integerValue ?? 0) instances); re-run that shard"
+        )
+      }
+      guard summary["total"]?.integerValue == input.recordsRead else {
+        throw Problem(
+          "\(input.path): holds \(input.recordsRead) instances but its summary counts \(summary["total"].map { $0.serialized() } ?? "none"); the file was edited or cut"
+        )
+      }
+      let fileVersion = trailer["run"]?["descent_version"]?.stringValue
+      if let version, version.value != fileVersion {
+        throw Problem(
+          "\(input.path) was written by descent \(fileVersion ?? "(unknown version)") but \(version.path) by descent \(version.value ?? "(unknown version)"); run every shard with the same descent"
+        )
+      }
+      version = version ?? (fileVersion, input.path)
+      guard total >= 1, (1...total).contains(index) else {
+        throw Problem("\(input.path): shard \(index)/\(total) is not a shard (1 ≤ index ≤ count)")
+      }
       if let count, count != total {
         throw Problem("\(input.path) is shard \(index)/\(total) but other files are shards of \(count)")
       }
@@ -166,13 +269,7 @@ public final class ResultMerge {
       throw Problem(
         "shard\(missing.count == 1 ? "" : "s") \(missing.map { "\($0)/\(total)" }.joined(separator: ", ")) missing")
     }
-    let shards = inputs.count
-    return { version in
-      .object([
-        ("descent_version", .string(version)), ("merged_shards", .integer(shards)),
-        ("duration_seconds", .number(duration)),
-      ])
-    }
+    return (total, duration)
   }
 
   /// Reads `schema`, `version`, `suites` and `selection`, leaving the reader at the first record.

@@ -125,7 +125,7 @@ public final class ConsoleWriter: ReportWriter {
   }
 
   public func finish(_ ending: RunEnding) throws {
-    if let note = ending.incompleteNote { terminal.write("descent: \(note)", to: .error) }
+    if let note = ending.consoleNote { terminal.write("descent: \(note)", to: .error) }
     terminal.write(ConsoleReport.summaryLine(ending.summary), to: stream)
     terminal.flush()
   }

@@ -35,6 +35,21 @@ public struct Selection: Sendable {
       count = total
     }
 
+    /// The part's instances at `offsets` (0 ..< count): a part of the same scenario whose ranges
+    /// are those instances' indices and whose first ordinal is theirs.
+    /// - Complexity: O(ranges).
+    func slice(_ offsets: Range<Int>) -> Part {
+      var sliced: [Range<Int>] = []
+      for (range, start) in zip(ranges, rangeOffsets) {
+        let low = max(offsets.lowerBound, start)
+        let high = min(offsets.upperBound, start + range.count)
+        if low < high { sliced.append(range.lowerBound + (low - start)..<range.lowerBound + (high - start)) }
+      }
+      return Part(
+        suiteIndex: suiteIndex, scenarioIndex: scenarioIndex, ranges: sliced,
+        firstOrdinal: firstOrdinal + offsets.lowerBound)
+    }
+
     /// The scenario index of the part's `offset`-th instance.
     /// - Complexity: O(log ranges).
     func instanceIndex(at offset: Int) -> Int {
@@ -114,12 +129,11 @@ public struct Selection: Sendable {
     return (part.firstOrdinal + offset, scenario.instance(at: part.instanceIndex(at: offset)))
   }
 
-  /// This shard's share: whole units (`ShardPlan`), ordinals unchanged.
+  /// This shard's share (`ShardPlan`): its blocks of instances, in id order, ordinals unchanged.
   public func sharded(_ shard: Shard) -> Selection {
     let plan = ShardPlan(self, shardCount: shard.count)
-    let kept = parts.indices.filter { plan.shardOfPart[$0] == shard.index }
-    return Selection(
-      suites: suites, parts: kept.map { parts[$0] }, totalCount: totalCount, selectedPerSuite: selectedPerSuite)
+    let kept = plan.blocks(ofShard: shard.index).map { parts[$0.part].slice($0.offsets) }
+    return Selection(suites: suites, parts: kept, totalCount: totalCount, selectedPerSuite: selectedPerSuite)
   }
 
   /// The index of the last element of the ascending `offsets` that is ≤ `value`.

@@ -53,7 +53,10 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     if let indexText = environment["CI_NODE_INDEX"] {
       let total = try integer("CI_NODE_TOTAL", environment, required: "CI_NODE_INDEX is set")
       let index = try integer("CI_NODE_INDEX", indexText)
-      guard total >= 1, (1...total).contains(index) else {
+      guard total >= 1 else {
+        throw Problem(message: "CI_NODE_TOTAL=\(total): the number of parallel jobs must be at least 1")
+      }
+      guard (1...total).contains(index) else {
         throw Problem(message: "CI_NODE_INDEX=\(index) is not between 1 and CI_NODE_TOTAL=\(total)")
       }
       return Detection(
@@ -66,9 +69,15 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
           "JOB_COMPLETION_INDEX is set; a Kubernetes Indexed Job does not publish its completions, so set DESCENT_SHARD_TOTAL to them"
       )
       let index = try integer("JOB_COMPLETION_INDEX", indexText)
-      guard total >= 1, (0..<total).contains(index) else {
+      guard total >= 1 else {
         throw Problem(
-          message: "JOB_COMPLETION_INDEX=\(index) is not between 0 and DESCENT_SHARD_TOTAL−1=\(total - 1)")
+          message: "DESCENT_SHARD_TOTAL=\(total): the number of shards (the Job's completions) must be at least 1")
+      }
+      guard (0..<total).contains(index) else {
+        throw Problem(
+          message:
+            "JOB_COMPLETION_INDEX=\(index) is not between 0 and \(total - 1) (DESCENT_SHARD_TOTAL=\(total) shards, indices from 0)"
+        )
       }
       return Detection(
         shard: Shard(index: index + 1, count: total),
@@ -83,16 +92,31 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
   }
 
   private static func slurm(_ environment: [String: String]) throws(Problem) -> Detection {
-    let id = try integer("SLURM_ARRAY_TASK_ID", environment, required: "")
-    let minimum = try integer("SLURM_ARRAY_TASK_MIN", environment, required: "SLURM_ARRAY_TASK_ID is set")
+    // SLURM's ids, counts and steps are below its MaxArraySize (at most 4,000,001); the bound
+    // keeps the arithmetic below far from overflow.
+    func value(_ name: String, _ text: String) throws(Problem) -> Int {
+      let number = try integer(name, text)
+      guard (0...Int(Int32.max)).contains(number) else {
+        throw Problem(message: "\(name)=\(number) is outside 0…\(Int32.max)")
+      }
+      return number
+    }
+    guard let idText = environment["SLURM_ARRAY_TASK_ID"] else {
+      throw Problem(message: "SLURM_ARRAY_TASK_ID is not set")
+    }
+    let id = try value("SLURM_ARRAY_TASK_ID", idText)
+    guard let minimumText = environment["SLURM_ARRAY_TASK_MIN"] else {
+      throw Problem(message: "SLURM_ARRAY_TASK_MIN is not set (SLURM_ARRAY_TASK_ID is set)")
+    }
+    let minimum = try value("SLURM_ARRAY_TASK_MIN", minimumText)
     let givenCount = try environment["SLURM_ARRAY_TASK_COUNT"].map { text throws(Problem) in
-      try integer("SLURM_ARRAY_TASK_COUNT", text)
+      try value("SLURM_ARRAY_TASK_COUNT", text)
     }
     let maximum = try environment["SLURM_ARRAY_TASK_MAX"].map { text throws(Problem) in
-      try integer("SLURM_ARRAY_TASK_MAX", text)
+      try value("SLURM_ARRAY_TASK_MAX", text)
     }
     let givenStep = try environment["SLURM_ARRAY_TASK_STEP"].map { text throws(Problem) in
-      try integer("SLURM_ARRAY_TASK_STEP", text)
+      try value("SLURM_ARRAY_TASK_STEP", text)
     }
     let variables =
       "SLURM_ARRAY_TASK_ID=\(id), _MIN=\(minimum)" + (maximum.map { ", _MAX=\($0)" } ?? "")
@@ -101,6 +125,12 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
       message:
         "\(variables): the array's task ids are not evenly spaced, so this task's rank cannot be told from the environment; pass --shard I/N explicitly"
     )
+    if let givenCount, givenCount < 1 {
+      throw Problem(message: "SLURM_ARRAY_TASK_COUNT=\(givenCount): the array's task count must be at least 1")
+    }
+    if let maximum, maximum < minimum {
+      throw Problem(message: "\(variables): SLURM_ARRAY_TASK_MAX is below SLURM_ARRAY_TASK_MIN")
+    }
     // The step: given, or the spacing that fits the count between minimum and maximum.
     let step: Int
     if let givenStep {
@@ -122,10 +152,14 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         message: "\(variables): SLURM_ARRAY_TASK_COUNT or SLURM_ARRAY_TASK_MAX is needed for the array size")
     }
     if let maximum, maximum - minimum != step * (count - 1) { throw uneven }
-    guard count >= 1, id >= minimum, (id - minimum) % step == 0, (id - minimum) / step < count else {
-      throw uneven
+    guard id >= minimum else {
+      throw Problem(message: "\(variables): this task's id is below the array's first task id")
     }
+    guard (id - minimum) % step == 0 else { throw uneven }
     let rank = (id - minimum) / step + 1
+    guard rank <= count else {
+      throw Problem(message: "\(variables): this task's id is beyond the array's last task id")
+    }
     return Detection(
       shard: Shard(index: rank, count: count), source: "SLURM \(variables) (task \(rank) of \(count) in the array)")
   }
@@ -153,23 +187,60 @@ extension String {
   }
 }
 
-/// How a selection splits into `shardCount` shards: whole *units*, balanced by instance count.
+/// How a selection splits into `shardCount` shards, balanced by instance count.
 ///
-/// A unit is a scenario's selected instances together with every scenario a `faster_than` ties
-/// it to (`Scenario.comparedScenarios`, joined transitively with union-find), so instances that
-/// compare with each other run, and are reported, in one shard. Units go largest first to the
-/// shard with the fewest instances so far (ties: the lower shard) — the LPT rule, which keeps
-/// the largest shard within 4/3 of the best possible. Everything depends only on the configs
-/// and the filter, so every shard computes the same plan.
+/// Scenarios that a `faster_than` ties together (`Scenario.comparedScenarios`, joined
+/// transitively with union-find) form a *tied unit*: its instances compare with each other, so
+/// the unit runs whole in one shard. Tied units go first, largest first to the shard with the
+/// fewest instances so far (ties: the lower shard). Every other scenario may be split: its
+/// instances, in id order, fill the shards up to a common level — each shard the tied units
+/// left below it ends with `level` or `level + 1` instances (the extra ones to the lowest such
+/// shards) — in shard order, so each shard gets contiguous blocks. So one big sweep spreads
+/// evenly over all shards, and the instance counts of any two shards differ by at most
+/// max(1, the largest tied unit).
+///
+/// Everything depends only on the configs and the filter, so every shard computes the same
+/// plan without talking to the others; every instance is in exactly one shard.
 public struct ShardPlan: Sendable {
-  /// For each part of the selection, the 1-based shard that runs it.
-  public let shardOfPart: [Int]
-  /// Instances per shard (index 0 is shard 1).
-  public let instancesPerShard: [Int]
+  /// Consecutive instances of one part of the selection: their offsets within the part.
+  public struct Block: Sendable, Hashable {
+    /// The part's index in `Selection.parts`.
+    public let part: Int
+    /// Offsets within the part (0 ..< part count).
+    public let offsets: Range<Int>
 
-  /// - Complexity: O(parts · log parts + units · shardCount).
+    public init(part: Int, offsets: Range<Int>) {
+      self.part = part
+      self.offsets = offsets
+    }
+  }
+
+  public let shardCount: Int
+  /// The blocks of the shards that can hold anything: the first min(shardCount, instances);
+  /// every later shard is empty (so a huge shard count costs nothing).
+  private let blocksOfShards: [[Block]]
+  /// The tied units: the parts of each, ascending; units of one part are not listed.
+  public let tiedUnits: [[Int]]
+
+  /// For each shard (index 0 is shard 1), its blocks in id order.
+  /// - Complexity: O(shardCount): for tests and tools, not for a run.
+  public var blocksPerShard: [[Block]] {
+    blocksOfShards + Array(repeating: [], count: shardCount - blocksOfShards.count)
+  }
+
+  /// Instances per shard (index 0 is shard 1).
+  /// - Complexity: O(shardCount): for tests and tools, not for a run.
+  public var instancesPerShard: [Int] {
+    blocksPerShard.map { $0.reduce(0) { $0 + $1.offsets.count } }
+  }
+
+  /// - Complexity: O(parts · log parts + shardCount · log instances + tied units · shardCount).
   public init(_ selection: Selection, shardCount: Int) {
     let parts = selection.parts
+    self.shardCount = max(1, shardCount)
+    // With more shards than instances, each tied unit and each splittable instance goes to a
+    // shard of its own, lowest first: shards beyond the instance count stay empty.
+    let shardCount = min(self.shardCount, max(1, selection.count))
     // Union-find over parts; a faster_than target that is not selected ties nothing.
     var parent = Array(parts.indices)
     func root(_ part: Int) -> Int {
@@ -194,17 +265,55 @@ public struct ShardPlan: Sendable {
         if a != b { parent[max(a, b)] = min(a, b) }
       }
     }
-    var unitWeight: [Int: Int] = [:]
-    for index in parts.indices { unitWeight[root(index), default: 0] += parts[index].count }
-    let units = unitWeight.keys.sorted { (unitWeight[$0]!, -$0) > (unitWeight[$1]!, -$1) }
-    var load = [Int](repeating: 0, count: max(1, shardCount))
-    var shardOfUnit: [Int: Int] = [:]
-    for unit in units {
+    var members: [Int: [Int]] = [:]
+    for index in parts.indices { members[root(index), default: []].append(index) }
+    let tied = members.values.filter { $0.count > 1 }.sorted { $0[0] < $1[0] }
+    let isTied = Set(tied.joined())
+
+    // Tied units, largest first, each whole to the lightest shard.
+    var blocks = [[Block]](repeating: [], count: shardCount)
+    var load = [Int](repeating: 0, count: shardCount)
+    let weight = { (unit: [Int]) in unit.reduce(0) { $0 + parts[$1].count } }
+    for unit in tied.sorted(by: { (weight($0), -$0[0]) > (weight($1), -$1[0]) }) {
       let lightest = load.indices.min { (load[$0], $0) < (load[$1], $1) }!
-      shardOfUnit[unit] = lightest + 1
-      load[lightest] += unitWeight[unit]!
+      for part in unit { blocks[lightest].append(Block(part: part, offsets: 0..<parts[part].count)) }
+      load[lightest] += weight(unit)
     }
-    shardOfPart = parts.indices.map { shardOfUnit[root($0)]! }
-    instancesPerShard = load
+
+    // The rest, up to a common level: the highest `level` whose fill fits what there is.
+    let splittable = parts.indices.filter { !isTied.contains($0) }
+    let rest = splittable.reduce(0) { $0 + parts[$1].count }
+    func fill(_ level: Int) -> Int { load.reduce(0) { $0 + max(0, level - $1) } }
+    var (low, high) = (0, rest + (load.max() ?? 0))
+    while low < high {
+      let middle = (low + high + 1) / 2
+      if fill(middle) <= rest { low = middle } else { high = middle - 1 }
+    }
+    let level = low
+    var extra = rest - fill(level)
+    var room = load.map { max(0, level - $0) }
+    for shard in room.indices where load[shard] <= level && extra > 0 {
+      room[shard] += 1
+      extra -= 1
+    }
+    // Poured in id order, shard after shard: contiguous blocks.
+    var shard = 0
+    for part in splittable {
+      var offset = 0
+      while offset < parts[part].count {
+        while room[shard] == 0 { shard += 1 }
+        let taken = min(room[shard], parts[part].count - offset)
+        blocks[shard].append(Block(part: part, offsets: offset..<offset + taken))
+        room[shard] -= taken
+        offset += taken
+      }
+    }
+    blocksOfShards = blocks.map { $0.sorted { ($0.part, $0.offsets.lowerBound) < ($1.part, $1.offsets.lowerBound) } }
+    tiedUnits = tied
+  }
+
+  /// The blocks of 1-based shard `index`, in id order.
+  public func blocks(ofShard index: Int) -> [Block] {
+    index <= blocksOfShards.count ? blocksOfShards[index - 1] : []
   }
 }

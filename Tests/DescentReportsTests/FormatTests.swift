@@ -1,5 +1,6 @@
 import DescentCore
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -119,6 +120,38 @@ import Testing
     #expect(name.hasSuffix("~" + JSONReport.hex(StableHash.fnv1a(long)) + ".csv"))
   }
 
+  /// Scenario `a` (the file `a.csv`) and a swept scenario `a.csv` (a folder) used to get the same
+  /// path: no folder name ends in `.csv`, so a file never has a folder's name.
+  @Test func aFileNeverHasTheNameOfAFolder() {
+    #expect(TrajectoryFiles.relativePath(id: "clash/a", suite: "clash", scenario: "a") == "clash/a.csv")
+    #expect(
+      TrajectoryFiles.relativePath(id: "clash/a.csv[lr=0.1]", suite: "clash", scenario: "a.csv")
+        == "clash/a%2Ecsv/lr=0.1.csv")
+    #expect(TrajectoryFiles.relativePath(id: "clash/a.csv", suite: "clash", scenario: "a.csv") == "clash/a.csv.csv")
+    #expect(TrajectoryFiles.relativePath(id: "x.CSV/b[k=1]", suite: "x.CSV", scenario: "b") == "x%2ECSV/b/k=1.csv")
+    #expect(
+      TrajectoryFiles.relativePath(id: "s/a[v=x.csv]", suite: "s", scenario: "a") == "s/a/v=x.csv.csv",
+      "file names keep their dots")
+    var files: Set<String> = [TrajectoryFiles.summaryName]
+    var folders: Set<String> = []
+    let names = ["a", "a.csv", "A.CSV", "a.csv.csv", "summary", "summary.csv", ".csv", "x.csvx", "a%2Ecsv", "a.Csv"]
+    for suite in names {
+      for scenario in names {
+        for id in ["\(suite)/\(scenario)", "\(suite)/\(scenario)[lr=0.1]", "\(suite)/\(scenario)[n=a.csv]"] {
+          let path = TrajectoryFiles.relativePath(id: id, suite: suite, scenario: scenario)
+          #expect(files.insert(path).inserted, "\(id) → \(path) twice")
+          var components = path.split(separator: "/").dropLast()
+          while !components.isEmpty {
+            folders.insert(components.joined(separator: "/"))
+            components = components.dropLast()
+          }
+        }
+      }
+    }
+    #expect(files.count == 1 + names.count * names.count * 3)
+    #expect(files.isDisjoint(with: folders), "\(files.intersection(folders))")
+  }
+
   /// Gradient descent on f = x² with η = 1/4 halves x each step: x_k = 1.5 · 2⁻ᵏ, f = x², |f'| = 2|x|.
   @Test func rowsHoldEachIterateLossGradientNormAndLearningRate() throws {
     try withFolder { folder throws in
@@ -169,7 +202,7 @@ import Testing
       try AtomicFile.write("old\n", to: path)
       let stream = try AtomicFileStream(path: path)
       try stream.write(String(repeating: "new ", count: 100_000))
-      #expect(FileManager.default.fileExists(atPath: stream.temporaryPath))
+      #expect(FileManager.default.fileExists(atPath: try #require(stream.temporaryPath)))
       stream.abandon()
       #expect(try contents(path) == "old\n")
       #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["report.json"])
@@ -188,4 +221,130 @@ import Testing
     }
   }
 
+  @Test func aSymbolicLinkStaysALinkAndTheFileItNamesIsReplaced() throws {
+    try withFolder { folder in
+      try FileManager.default.createDirectory(atPath: folder + "/real", withIntermediateDirectories: true)
+      try AtomicFile.write("old\n", to: folder + "/real/report.json")
+      chmod(folder + "/real/report.json", 0o600)
+      // A relative link, through a second link: link.json → hop.json → real/report.json.
+      try FileManager.default.createSymbolicLink(atPath: folder + "/hop.json", withDestinationPath: "real/report.json")
+      try FileManager.default.createSymbolicLink(atPath: folder + "/link.json", withDestinationPath: "hop.json")
+      #expect(try AtomicFile.target(of: folder + "/link.json") == .replace(path: folder + "/real/report.json"))
+      try AtomicFile.write("new\n", to: folder + "/link.json")
+      #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/link.json") == "hop.json")
+      #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/hop.json") == "real/report.json")
+      #expect(try contents(folder + "/real/report.json") == "new\n")
+      let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/real/report.json")
+      #expect((attributes[.posixPermissions] as? Int) == 0o600, "the replacement keeps the file's permissions")
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/real") == ["report.json"])
+      // A dangling link makes the file it names.
+      try FileManager.default.createSymbolicLink(atPath: folder + "/dangling.json", withDestinationPath: "made.json")
+      try AtomicFile.write("made\n", to: folder + "/dangling.json")
+      #expect(try contents(folder + "/made.json") == "made\n")
+      #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/dangling.json") == "made.json")
+    }
+  }
+
+  @Test func foldersLoopsAndEmptyPathsAreRefused() throws {
+    try withFolder { folder in
+      try FileManager.default.createSymbolicLink(atPath: folder + "/to-folder", withDestinationPath: ".")
+      try FileManager.default.createSymbolicLink(atPath: folder + "/loop-a", withDestinationPath: "loop-b")
+      try FileManager.default.createSymbolicLink(atPath: folder + "/loop-b", withDestinationPath: "loop-a")
+      func reason(_ path: String) -> String? {
+        do {
+          _ = try AtomicFile.target(of: path)
+          return nil
+        } catch {
+          return error.reason
+        }
+      }
+      #expect(reason(folder) == "is a folder, not a file")
+      #expect(reason(folder + "/to-folder") == "is a folder, not a file")
+      #expect(reason(folder + "/new/") == "names a folder, not a file")
+      #expect(reason(folder + "/loop-a") == "too many levels of symbolic links")
+      #expect(reason("") == "the path is empty")
+      #expect(throws: AtomicFile.WriteError.self) { try AtomicFileStream(path: folder) }
+    }
+  }
+
+  /// A FIFO cannot be replaced (nor should it be): the report is written into it, and it stays
+  /// a FIFO.
+  @Test func aFIFOIsWrittenInPlace() throws {
+    try withFolder { folder in
+      let fifo = folder + "/reports.fifo"
+      #expect(mkfifo(fifo, 0o644) == 0)
+      try #require(try AtomicFile.target(of: fifo) == .direct(path: fifo))
+      let received = Mutex<String?>(nil)
+      let reader = Thread {
+        let descriptor = open(fifo, O_RDONLY)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while descriptor >= 0 {
+          let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+          if count <= 0 { break }
+          bytes += chunk[0..<count]
+        }
+        close(descriptor)
+        received.withLock { $0 = String(decoding: bytes, as: UTF8.self) }
+      }
+      reader.start()
+      let stream = try AtomicFileStream(path: fifo)
+      #expect(stream.temporaryPath == nil)
+      try stream.write(String(repeating: "line\n", count: 20_000))
+      try stream.commit()
+      let deadline = Date().addingTimeInterval(10)
+      while received.withLock({ $0 }) == nil && Date() < deadline { usleep(10_000) }
+      #expect(received.withLock { $0 } == String(repeating: "line\n", count: 20_000))
+      var info = stat()
+      #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["reports.fifo"])
+    }
+  }
+
+  /// Devices and open descriptors are written, never renamed over. The target is checked before
+  /// anything is written, so a regression fails here instead of replacing /dev/null.
+  @Test func devicesAndDescriptorsAreWrittenInPlace() throws {
+    #expect(try AtomicFile.target(of: "/dev/stdout") == .descriptor(1))
+    #expect(try AtomicFile.target(of: "/dev/fd/2") == .descriptor(2))
+    #expect(try AtomicFile.target(of: "/proc/self/fd/1") == .descriptor(1))
+    try #require(try AtomicFile.target(of: "/dev/null") == .direct(path: "/dev/null"))
+    let stream = try AtomicFileStream(path: "/dev/null")
+    #expect(stream.temporaryPath == nil)
+    try stream.write("discarded\n")
+    try stream.commit()
+    var info = stat()
+    #expect(lstat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+  }
+
+  /// A forced exit (`removeAll`, which deletes the temporary files `afterCommits`) waits for a
+  /// group of renames under way, so it cannot delete the temporary files of a group half renamed.
+  /// (The test does not call `removeAll` itself: it would delete other tests' temporary files.)
+  @Test func aForcedExitWaitsForTheRenamesUnderWay() throws {
+    try withFolder { folder in
+      let scratch = folder + "/.scratch"
+      #expect(FileManager.default.createFile(atPath: scratch, contents: Data()))
+      let removed = DispatchSemaphore(value: 0)
+      ScratchFiles.whileCommitting {
+        DispatchQueue.global().async {
+          ScratchFiles.afterCommits { unlink(scratch) }
+          removed.signal()
+        }
+        usleep(200_000)
+        #expect(FileManager.default.fileExists(atPath: scratch), "the deletion waited")
+      }
+      removed.wait()
+      #expect(!FileManager.default.fileExists(atPath: scratch))
+    }
+  }
+
+  @Test func foldersMadeForARunThatFailsAreRemovedWhileEmpty() throws {
+    try withFolder { folder in
+      try Folders.make(folder + "/dump/suite/scenario")
+      try Folders.make(folder + "/dump/other")
+      #expect(FileManager.default.createFile(atPath: folder + "/dump/other/kept.csv", contents: Data()))
+      ScratchFiles.removeEmptyFolders()
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/dump") == ["other"])
+      #expect(throws: AtomicFile.WriteError.self) { try Folders.make(folder + "/dump/other/kept.csv/x") }
+    }
+  }
 }

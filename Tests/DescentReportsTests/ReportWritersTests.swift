@@ -121,6 +121,85 @@ func contents(_ path: String) throws -> String { try String(contentsOfFile: path
   }
 }
 
+/// A file report whose file cannot be completed (as when the disk fills at the end).
+private final class FailingFileWriter: ReportWriter {
+  struct Failure: Error {}
+  func begin(_ header: RunHeader) throws {}
+  func write(_ record: ResultRecord, rendered: String?) throws {}
+  func close(_ ending: RunEnding) throws -> PendingRename? { throw Failure() }
+  func abandon() {}
+}
+
+/// Records the ending `finish` received.
+private final class EndingRecorder: ReportWriter {
+  var ending: RunEnding?
+  func begin(_ header: RunHeader) throws {}
+  func write(_ record: ResultRecord, rendered: String?) throws {}
+  func finish(_ ending: RunEnding) throws { self.ending = ending }
+  func abandon() {}
+}
+
+@Suite struct ReportSetTests {
+  private func writeRun(_ folder: String, extra: [any ReportWriter] = []) throws {
+    let reports = try ReportSet(
+      header: header,
+      writers: [
+        JSONReportWriter(path: folder + "/r.json"), JUnitReportWriter(path: folder + "/r.xml"),
+        MarkdownReportWriter(path: folder + "/r.md"), SummaryCSVWriter(path: folder + "/summary.csv"),
+      ] + extra)
+    try reports.write(record(0, id: "s/a[lr=0.1]"))
+    try reports.finish(reason: .complete, expected: 1, run: .null)
+  }
+
+  /// All the report files of a run are replaced, or — when one cannot be completed — none.
+  @Test func reportsAreReplacedAllTogetherOrNotAtAll() throws {
+    try withFolder { folder in
+      for name in ["r.json", "r.xml", "r.md", "summary.csv"] { try AtomicFile.write("old\n", to: folder + "/" + name) }
+      let recorder = EndingRecorder()
+      #expect(throws: FailingFileWriter.Failure.self) {
+        try writeRun(folder, extra: [FailingFileWriter(), recorder])
+      }
+      for name in ["r.json", "r.xml", "r.md", "summary.csv"] {
+        #expect(try contents(folder + "/" + name) == "old\n", "\(name) is untouched")
+      }
+      #expect(
+        try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == [
+          "r.json", "r.md", "r.xml", "summary.csv",
+        ])
+      #expect(recorder.ending?.summary.passed == 1, "stream reports still finish")
+
+      try writeRun(folder)
+      #expect(try contents(folder + "/r.json").hasPrefix("{\n  \"schema\": \"descent-results\""))
+      #expect(try contents(folder + "/r.xml").hasPrefix("<?xml"))
+      #expect(try contents(folder + "/r.md").hasPrefix("### ✅ descent: 1 passed, 0 failed"))
+      #expect(try contents(folder + "/summary.csv").hasPrefix("index,id,"))
+    }
+  }
+
+  /// summary.csv has no room for a trailer, so the console names it when a run is incomplete.
+  @Test func theConsoleNamesTheFilesThatCannotSayTheRunWasIncomplete() throws {
+    try withFolder { folder in
+      let recorder = EndingRecorder()
+      let reports = try ReportSet(
+        header: header,
+        writers: [
+          JSONReportWriter(path: folder + "/r.json"), SummaryCSVWriter(path: folder + "/summary.csv"), recorder,
+        ])
+      try reports.write(record(0, id: "s/a[lr=0.1]"))
+      try reports.finish(reason: .interrupted, expected: 3, run: .null)
+      let ending = try #require(recorder.ending)
+      #expect(ending.unmarkedFiles == [folder + "/summary.csv"])
+      #expect(
+        ending.consoleNote
+          == "interrupted after 1 of 3 instances; the rest are not reported; \(folder)/summary.csv holds only the 1 reported"
+      )
+      #expect(
+        RunEnding(reason: .complete, summary: ResultSummary(), expected: 0, run: .null, unmarkedFiles: ["x.csv"])
+          .consoleNote == nil)
+    }
+  }
+}
+
 @Suite struct StreamReportTests {
   @Test func annotationsAreEscapedAndCappedAtTen() throws {
     let failure = try record(

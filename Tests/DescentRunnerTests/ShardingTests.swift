@@ -65,41 +65,150 @@ private func suites() throws -> [Suite] {
   }
 }
 
+/// One sweep of 1000 instances and nothing else: the case a scenario-per-shard plan cannot split.
+private let bigSweepSuite = """
+  suite: big
+  scenarios:
+    - name: grid
+      landscape: ravine
+      start: [-4, 1]
+      steps: 10
+      sweep:
+        lr: {linspace: [0.0001, 0.0099, 100]}
+        start: [[-5, 1], [-4, 1], [-3, 1], [-2, 1], [-1, 1], [1, 1], [2, 1], [3, 1], [4, 1], [5, 1]]
+  """
+
+/// Tied units of 15 (t1 ← t2 ← t3, transitively) and 6 (p1 ← p2), between untied scenarios.
+private let tiesSuite = """
+  suite: ties
+  defaults: {landscape: parabola, start: [1], steps: 10}
+  scenarios:
+    - name: free-a
+      sweep: {lr: {linspace: [0.01, 0.5, 23]}}
+    - name: t1
+      sweep: {lr: [0.1, 0.2, 0.3, 0.4, 0.45]}
+    - name: p1
+      sweep: {lr: [0.1, 0.2, 0.3]}
+    - name: t2
+      sweep: {lr: [0.1, 0.2, 0.3, 0.4, 0.45]}
+      expect: {faster_than: {scenario: t1, factor: 1}}
+    - name: free-b
+      sweep: {lr: {linspace: [0.01, 0.5, 31]}}
+    - name: p2
+      sweep: {lr: [0.1, 0.2, 0.3]}
+      expect: {faster_than: {scenario: p1, factor: 1}}
+    - name: t3
+      sweep: {lr: [0.1, 0.2, 0.3, 0.4, 0.45]}
+      expect: {faster_than: {scenario: t2, factor: 1}}
+  """
+
+private func load(_ text: String, file: String) throws -> Suite {
+  let (suite, diagnostics) = ConfigLoader.load(text: text, file: file)
+  #expect(diagnostics.isEmpty, "\(diagnostics)")
+  return try #require(suite)
+}
+
+/// The sharded selection's instances: (ordinal, id, scenario).
+private func contents(_ selection: Selection) -> [(ordinal: Int, id: String, scenario: String)] {
+  (0..<selection.count).map {
+    let (ordinal, instance) = selection.instance(at: $0)
+    return (ordinal, instance.id, instance.scenario)
+  }
+}
+
 @Suite struct ShardingTests {
-  @Test func unitsGoLargestFirstToTheLightestShard() throws {
+  @Test func tiedUnitsGoFirstAndTheRestFillsTheShardsEvenlyInIdOrder() throws {
     let selection = Selection(suites: try suites(), filter: InstanceFilter(patterns: []))
     let plan = ShardPlan(selection, shardCount: 3)
-    // Units: big 40, seven 7, bowl 6, ravine-slow+ravine-fast 4, one 1.
-    // 40 → 1; 7 → 2; 6 → 3; 4 → 3 (6 < 7); 1 → 2 (7 < 10).
-    #expect(plan.instancesPerShard == [40, 8, 10])
-    // Parts in file order: big, bowl, ravine-slow, one, seven, ravine-fast.
-    #expect(plan.shardOfPart == [1, 3, 3, 2, 2, 3])
+    // Parts in file order: big 40, bowl 6, ravine-slow 2, one 1, seven 7, ravine-fast 2.
+    // The tied unit ravine-slow + ravine-fast (4) goes to shard 1; the other 54 fill up to level
+    // 19 (fill = 15 + 19 + 19 = 53), the one left over to the lowest shard: 20, 19, 19.
+    #expect(plan.tiedUnits == [[2, 5]])
+    #expect(plan.instancesPerShard == [20, 19, 19])
+    typealias Block = ShardPlan.Block
+    #expect(
+      plan.blocksPerShard == [
+        [Block(part: 0, offsets: 0..<16), Block(part: 2, offsets: 0..<2), Block(part: 5, offsets: 0..<2)],
+        [Block(part: 0, offsets: 16..<35)],
+        [
+          Block(part: 0, offsets: 35..<40), Block(part: 1, offsets: 0..<6), Block(part: 3, offsets: 0..<1),
+          Block(part: 4, offsets: 0..<7),
+        ],
+      ])
+    let second = contents(selection.sharded(Shard(index: 2, count: 3)))
+    #expect(second.map(\.ordinal) == Array(16..<35))
+    #expect(second.allSatisfy { $0.scenario == "big" })
   }
 
-  @Test func shardsPartitionTheOrdinalsAndKeepTiedScenariosTogether() throws {
-    let selection = Selection(suites: try suites(), filter: InstanceFilter(patterns: []))
-    var ordinals: [Int] = []
+  @Test func oneBigSweepIsSplitIntoEqualContiguousBlocks() throws {
+    let selection = Selection(suites: [try load(bigSweepSuite, file: "big.yaml")], filter: InstanceFilter(patterns: []))
+    #expect(selection.count == 1000)
+    #expect(ShardPlan(selection, shardCount: 4).instancesPerShard == [250, 250, 250, 250])
+    #expect(ShardPlan(selection, shardCount: 3).instancesPerShard == [334, 333, 333])
+    #expect(ShardPlan(selection, shardCount: 7).instancesPerShard == [143, 143, 143, 143, 143, 143, 142])
     for index in 1...4 {
-      let shard = selection.sharded(Shard(index: index, count: 4))
-      #expect(shard.totalCount == 58)
-      let instances = (0..<shard.count).map { shard.instance(at: $0) }
-      ordinals += instances.map(\.ordinal)
-      let scenarios = Set(instances.map(\.instance.scenario))
-      #expect(scenarios.contains("ravine-slow") == scenarios.contains("ravine-fast"))
+      let shard = contents(selection.sharded(Shard(index: index, count: 4)))
+      #expect(shard.map(\.ordinal) == Array((index - 1) * 250..<index * 250))
+      #expect(shard.map(\.id) == ((index - 1) * 250..<index * 250).map { selection.instance(at: $0).instance.id })
     }
-    #expect(ordinals.sorted() == Array(0..<58))
   }
 
-  @Test func moreShardsThanUnitsLeavesSomeEmpty() throws {
+  @Test func moreShardsThanInstancesLeavesSomeEmpty() throws {
     let selection = Selection(suites: try suites(), filter: InstanceFilter(patterns: []))
-    let counts = (1...8).map { selection.sharded(Shard(index: $0, count: 8)).count }
-    #expect(counts == [40, 7, 6, 4, 1, 0, 0, 0])
+    // 8 shards: the tied 4 in shard 1, the other 54 to level 7 (3 + 7·7 = 52), two left over.
+    #expect((1...8).map { selection.sharded(Shard(index: $0, count: 8)).count } == [8, 8, 7, 7, 7, 7, 7, 7])
+    // 100 shards: the tied 4 in shard 1, then one instance each for shards 2 … 55.
+    let counts = (1...100).map { selection.sharded(Shard(index: $0, count: 100)).count }
+    #expect(counts == [4] + Array(repeating: 1, count: 54) + Array(repeating: 0, count: 45))
+    // A huge shard count costs nothing: the shards past the instances are empty.
+    let huge = Int.max
+    #expect(selection.sharded(Shard(index: 1, count: huge)).count == 4)
+    #expect(selection.sharded(Shard(index: 55, count: huge)).count == 1)
+    #expect(selection.sharded(Shard(index: huge, count: huge)).count == 0)
+  }
+
+  /// For every shard count: each instance in exactly one shard, each shard in id order and
+  /// equal to the unsharded selection at the same ordinals, tied units whole, and any two shards
+  /// within max(1, the largest tied unit) instances of each other.
+  @Test(arguments: [
+    ("units", [] as [String]), ("ties", []),
+    ("ties", ["ties/free-a[lr=0.0*", "ties/t1", "*[lr=0.3]", "*[lr=0.45]", "ties/p2"]),
+  ])
+  func everyInstanceIsInExactlyOneShardForAnyShardCount(suite: String, filter: [String]) throws {
+    let suites = suite == "units" ? try suites() : [try load(tiesSuite, file: "ties.yaml")]
+    let whole = Selection(suites: suites, filter: InstanceFilter(patterns: filter))
+    let tied: [Set<String>] =
+      suite == "units" ? [["ravine-slow", "ravine-fast"]] : [["t1", "t2", "t3"], ["p1", "p2"]]
+    let plan = ShardPlan(whole, shardCount: 1)
+    let largestTiedUnit = plan.tiedUnits.map { $0.reduce(0) { $0 + whole.parts[$1].count } }.max() ?? 0
+    // Filtered: t1 (5), t2 and t3 at lr 0.3 and 0.45 (4) — the ties of the selected instances.
+    #expect(largestTiedUnit == (suite == "units" ? 4 : filter.isEmpty ? 15 : 9))
+    for count in 1...40 {
+      var ordinals: [Int] = []
+      var sizes: [Int] = []
+      for index in 1...count {
+        let shard = contents(whole.sharded(Shard(index: index, count: count)))
+        #expect(shard.map(\.ordinal) == shard.map(\.ordinal).sorted(), "shard \(index)/\(count) is in id order")
+        #expect(shard.map(\.id) == shard.map { whole.instance(at: $0.ordinal).instance.id })
+        let scenarios = Set(shard.map(\.scenario))
+        for unit in tied where !unit.isDisjoint(with: scenarios) {
+          // Every selected instance of the unit is here.
+          let inUnit = (0..<whole.count).filter { unit.contains(whole.instance(at: $0).instance.scenario) }
+          #expect(Set(inUnit).isSubset(of: Set(shard.map(\.ordinal))), "shard \(index)/\(count) splits \(unit)")
+        }
+        ordinals += shard.map(\.ordinal)
+        sizes.append(shard.count)
+      }
+      #expect(ordinals.sorted() == Array(0..<whole.count), "\(count) shards")
+      #expect(sizes.max()! - sizes.min()! <= max(1, largestTiedUnit), "\(count) shards: \(sizes)")
+      #expect(sizes == ShardPlan(whole, shardCount: count).instancesPerShard)
+    }
   }
 
   @Test func shardArgumentsAreOneBased() throws {
     #expect(try Shard.parse("2/8") == Shard(index: 2, count: 8))
     #expect(try Shard.parse("1/1") == Shard(index: 1, count: 1))
-    for bad in ["0/3", "4/3", "2", "a/b", "1/0", "-1/3", "1/3/5"] {
+    for bad in ["0/3", "4/3", "2", "a/b", "1/0", "-1/3", "1/3/5", "", "auto/2"] {
       #expect(throws: Shard.Problem.self, "\(bad)") { try Shard.parse(bad) }
     }
   }
@@ -159,6 +268,38 @@ private func suites() throws -> [Suite] {
     #expect(throws: Shard.Problem.self) {
       try Shard.detect(environment: ["CI_NODE_INDEX": "4", "CI_NODE_TOTAL": "3"])
     }
+  }
+
+  @Test func zeroCountsAndTotalsAreRefusedWithTheirOwnMessage() {
+    func message(_ environment: [String: String]) -> String? {
+      do {
+        _ = try Shard.detect(environment: environment)
+        return nil
+      } catch {
+        return error.message
+      }
+    }
+    #expect(
+      message(["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "0"])
+        == "SLURM_ARRAY_TASK_COUNT=0: the array's task count must be at least 1")
+    #expect(
+      message(["JOB_COMPLETION_INDEX": "0", "DESCENT_SHARD_TOTAL": "0"])
+        == "DESCENT_SHARD_TOTAL=0: the number of shards (the Job's completions) must be at least 1")
+    #expect(
+      message(["JOB_COMPLETION_INDEX": "4", "DESCENT_SHARD_TOTAL": "4"])
+        == "JOB_COMPLETION_INDEX=4 is not between 0 and 3 (DESCENT_SHARD_TOTAL=4 shards, indices from 0)")
+    #expect(
+      message(["CI_NODE_INDEX": "1", "CI_NODE_TOTAL": "0"])
+        == "CI_NODE_TOTAL=0: the number of parallel jobs must be at least 1")
+    #expect(
+      message(["SLURM_ARRAY_TASK_ID": "9", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "4"])
+        == "SLURM_ARRAY_TASK_ID=9, _MIN=0, _COUNT=4: this task's id is beyond the array's last task id")
+    // Values far outside what SLURM produces are refused before any arithmetic could overflow.
+    #expect(
+      message([
+        "SLURM_ARRAY_TASK_ID": "9223372036854775807", "SLURM_ARRAY_TASK_MIN": "-9223372036854775808",
+        "SLURM_ARRAY_TASK_COUNT": "4",
+      ]) == "SLURM_ARRAY_TASK_ID=9223372036854775807 is outside 0…2147483647")
   }
 
   @Test func slurmWinsOverGitLabAndSaysSo() throws {

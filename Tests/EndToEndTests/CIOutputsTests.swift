@@ -104,10 +104,11 @@ private func files(under folder: String) throws -> [String] {
       #expect(result.exitCode == 1 || result.exitCode == 0, "\(result.stderr)")
       shardCounts.append(result.stderr)
     }
+    // The tied ravine pair (4) in shard 1, the other 55 filling the shards evenly.
     #expect(
       shardCounts == [
-        "descent: shard 1/3 (--shard): 40 of 59 instances\n", "descent: shard 2/3 (--shard): 9 of 59 instances\n",
-        "descent: shard 3/3 (--shard): 10 of 59 instances\n",
+        "descent: shard 1/3 (--shard): 20 of 59 instances\n", "descent: shard 2/3 (--shard): 20 of 59 instances\n",
+        "descent: shard 3/3 (--shard): 19 of 59 instances\n",
       ])
     let merge = try DescentBinary.run(
       [
@@ -209,6 +210,11 @@ private func files(under folder: String) throws -> [String] {
     #expect(total >= 1 && total < 400)
     #expect((document["instances"] as? [Any])?.count == total)
     #expect(result.lines.last == "\(total) passed, 0 failed")
+    // summary.csv cannot say the run was cut short, so the console says it for it.
+    #expect(
+      result.stderr.contains(
+        "descent: interrupted after \(total) of 400 instances; the rest are not reported; out/dump/summary.csv holds only the \(total) reported\n"
+      ), "\(result.stderr)")
     #expect(try read(folder.path + "/out/r.xml").contains("<system-err>descent interrupted after \(total) of 400"))
     #expect(try read(folder.path + "/out/r.md").contains("Run interrupted after \(total) of 400 instances"))
     // One complete trajectory per reported instance, and nothing else.
@@ -277,7 +283,7 @@ private func files(under folder: String) throws -> [String] {
       return (Array(ids.dropLast()), result.stderr)
     }
     let second = try ids(["--shard", "2/3"]).ids
-    #expect(second.count == 9)
+    #expect(second.count == 20)
     // --array=5-9:2 → tasks 5, 7, 9; task 7 is the second of three.
     let slurm = try ids(
       ["--shard", "auto"],
@@ -288,11 +294,11 @@ private func files(under folder: String) throws -> [String] {
     #expect(slurm.ids == second)
     #expect(
       slurm.stderr
-        == "descent: shard 2/3 (SLURM SLURM_ARRAY_TASK_ID=7, _MIN=5, _MAX=9, _COUNT=3, _STEP=2 (task 2 of 3 in the array)): 9 of 59 instances\n"
+        == "descent: shard 2/3 (SLURM SLURM_ARRAY_TASK_ID=7, _MIN=5, _MAX=9, _COUNT=3, _STEP=2 (task 2 of 3 in the array)): 20 of 59 instances\n"
     )
     let gitlab = try ids(["--shard", "auto"], environment: ["CI_NODE_INDEX": "2", "CI_NODE_TOTAL": "3"])
     #expect(gitlab.ids == second)
-    #expect(gitlab.stderr == "descent: shard 2/3 (GitLab CI_NODE_INDEX=2, CI_NODE_TOTAL=3): 9 of 59 instances\n")
+    #expect(gitlab.stderr == "descent: shard 2/3 (GitLab CI_NODE_INDEX=2, CI_NODE_TOTAL=3): 20 of 59 instances\n")
     let kubernetes = try ids(
       ["--shard", "auto"], environment: ["JOB_COMPLETION_INDEX": "1", "DESCENT_SHARD_TOTAL": "3"])
     #expect(kubernetes.ids == second)
@@ -311,6 +317,62 @@ private func files(under folder: String) throws -> [String] {
     let bad = try DescentBinary.run(["run", "configs", "--shard", "4/3"], in: folder.path)
     #expect(bad.exitCode == 2)
     #expect(bad.stderr == "descent: --shard 4/3: the shard index must be between 1 and 3 (shards are 1-based)\n")
+    let twice = try DescentBinary.run(["run", "configs", "--shard", "auto", "--shard", "1/2"], in: folder.path)
+    #expect(twice.exitCode == 2)
+    #expect(twice.stderr == "descent: --shard is given twice ('auto' and '1/2'); give it once\n")
+    let noCompletions = try DescentBinary.run(
+      ["run", "configs", "--shard", "auto"], in: folder.path,
+      environment: ["JOB_COMPLETION_INDEX": "0", "DESCENT_SHARD_TOTAL": "0"])
+    #expect(noCompletions.exitCode == 2)
+    #expect(
+      noCompletions.stderr
+        == "descent: --shard auto: DESCENT_SHARD_TOTAL=0: the number of shards (the Job's completions) must be at least 1\n"
+    )
+  }
+
+  /// One sweep of 40 instances over 4 shards: 10 each, and merged back into exactly the reports
+  /// of the unsharded run.
+  @Test func aSingleSweepSpreadsOverEveryShardAndMergesBack() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let root = folder.path
+    try folder.write(
+      "configs/one.yaml",
+      """
+      suite: one
+      scenarios:
+        - name: parabola
+          landscape: parabola
+          start: [1.5]
+          steps: 100
+          sweep:
+            lr: {linspace: [0.01, 1.2, 40]}
+          expect: {regime: [monotone, one-shot, oscillating, cycling, crawling]}
+      """)
+    let outputs = { (name: String) in
+      ["--json", "\(name).json", "--junit", "\(name).xml", "--markdown", "\(name).md", "--summary-csv", "\(name).csv"]
+    }
+    let whole = try DescentBinary.run(["run", "configs"] + outputs("whole"), in: root)
+    #expect(whole.exitCode == 1, "\(whole.stderr)")
+    #expect(whole.lines.last == "33 passed, 7 failed")
+    var shardFiles: [String] = []
+    for index in 1...4 {
+      let shard = try DescentBinary.run(
+        ["run", "configs", "--shard", "\(index)/4", "--json", "s\(index).json"], in: root)
+      #expect(shard.stderr == "descent: shard \(index)/4 (--shard): 10 of 40 instances\n")
+      let records = try JSONSerialization.jsonObject(
+        with: Data(contentsOf: URL(fileURLWithPath: root + "/s\(index).json")))
+      let ordinals = ((records as? [String: Any])?["instances"] as? [[String: Any]])?.compactMap { $0["index"] as? Int }
+      #expect(ordinals == Array((index - 1) * 10..<index * 10))
+      shardFiles.append("s\(index).json")
+    }
+    let merge = try DescentBinary.run(["merge"] + shardFiles.reversed() + outputs("merged"), in: root)
+    #expect(merge.exitCode == 1, "\(merge.stderr)")
+    #expect(merge.stdout == whole.stdout)
+    #expect(try withoutRunMember(root + "/merged.json") == withoutRunMember(root + "/whole.json"))
+    for suffix in ["xml", "md", "csv"] {
+      #expect(try read(root + "/merged.\(suffix)") == read(root + "/whole.\(suffix)"), "\(suffix)")
+    }
   }
 
   @Test func mergeRefusesShardsThatDoNotMakeOneRun() throws {
@@ -327,10 +389,11 @@ private func files(under folder: String) throws -> [String] {
     }
     let missing = try merge(["s1.json"])
     #expect(missing.exitCode == 2)
-    #expect(missing.stderr.hasPrefix("descent: merge: "), "\(missing.stderr)")
+    #expect(missing.stderr == "descent: merge: shard 2/2 missing\n")
+    #expect(missing.stdout.isEmpty)
     let twice = try merge(["s1.json", "s1.json"])
     #expect(twice.exitCode == 2)
-    #expect(twice.stderr.contains("appears in both s1.json and s1.json"), "\(twice.stderr)")
+    #expect(twice.stderr == "descent: merge: s1.json and s1.json are both shard 1/2\n")
     try folder.write("configs/second.yaml", secondSuite + "\n# edited\n")
     #expect(
       try DescentBinary.run(["run", "configs", "--shard", "2/2", "--json", "edited.json"], in: root).exitCode == 1)
@@ -344,6 +407,66 @@ private func files(under folder: String) throws -> [String] {
     let good = try merge(["s2.json", "s1.json"])
     #expect(good.exitCode == 1)
     #expect(good.lines.last == "48 passed, 11 failed")
+  }
+
+  /// A refused merge prints nothing on stdout — no TAP stream, no annotations, no FAIL lines —
+  /// and writes no file, whatever the reason; the reason is on stderr.
+  @Test func aRefusedMergePrintsAndWritesNothing() throws {
+    let folder = try suiteFolder()
+    defer { folder.remove() }
+    let root = folder.path
+    for index in 1...3 {
+      #expect(
+        try DescentBinary.run(["run", "configs", "--shard", "\(index)/3", "--json", "s\(index).json"], in: root)
+          .exitCode != 2)
+    }
+    // Shard 3 again, stopped at its first failure (its 7th instance).
+    #expect(
+      try DescentBinary.run(["run", "configs", "--shard", "3/3", "--fail-fast", "--json", "f3.json"], in: root)
+        .exitCode == 1)
+    // Shard 3 as written by another descent.
+    let three = try read(root + "/s3.json")
+    try folder.write(
+      "v3.json", three.replacingOccurrences(of: "\"descent_version\":\"", with: "\"descent_version\":\"0.0.1-"))
+    // Shard 3 with its last record cut out (its summary still counts it).
+    let lines = three.split(separator: "\n", omittingEmptySubsequences: false)
+    let lastRecord = try #require(lines.lastIndex { $0.hasPrefix("    {\"index\":") })
+    var cut = Array(lines)
+    cut.remove(at: lastRecord)
+    cut[lastRecord - 1] = cut[lastRecord - 1].dropLast()  // its comma
+    try folder.write("cut3.json", cut.joined(separator: "\n"))
+
+    let refusals: [(files: [String], reason: String)] = [
+      (["s1.json", "s2.json"], "shard 3/3 missing"),
+      (
+        ["s1.json", "s2.json", "f3.json"], "f3.json: shard 3/3 ended 'fail-fast' (7 of 19 instances); re-run that shard"
+      ),
+      (
+        ["s1.json", "s2.json", "v3.json"],
+        "v3.json was written by descent 0.0.1-0.1.0 but s1.json by descent 0.1.0; run every shard with the same descent"
+      ),
+      (
+        ["s1.json", "s2.json", "cut3.json"],
+        "cut3.json: holds 18 instances but its summary counts 19; the file was edited or cut"
+      ),
+      (["s1.json", "s2.json", "s3.json", "s2.json"], "s2.json and s2.json are both shard 2/3"),
+    ]
+    for (files, reason) in refusals {
+      for environment in [["GITHUB_ACTIONS": "true"], [:]] {
+        let result = try DescentBinary.run(
+          ["merge"] + files + ["--tap", "--json", "m.json", "--junit", "m.xml", "--markdown", "m.md"], in: root,
+          environment: environment)
+        #expect(result.exitCode == 2, "\(files)")
+        #expect(result.stdout.isEmpty, "\(files) \(environment): \(result.stdout)")
+        #expect(result.stderr == "descent: merge: \(reason)\n")
+      }
+    }
+    #expect(try files(under: root).filter { $0.hasPrefix("m.") || $0.hasPrefix(".m.") }.isEmpty)
+    let good = try DescentBinary.run(["merge", "s3.json", "s1.json", "s2.json", "--tap"], in: root)
+    #expect(good.exitCode == 1)
+    #expect(
+      good.stdout.hasPrefix("TAP version 14\nok 1 - second/regimes[lr=0.5]\nnot ok 2 - second/regimes[lr=0.75]\n"))
+    #expect(good.stdout.hasSuffix("1..59\n"))
   }
 
   @Test func tapGoesToStdoutAndTheConsoleReportToStderr() throws {

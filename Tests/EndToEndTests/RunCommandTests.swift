@@ -88,6 +88,117 @@ import Testing
     #expect(result.lines.last == "6 passed, 0 failed")
   }
 
+  /// An output path that cannot be written is a usage error found before anything runs: exit
+  /// 2, a message naming the flag, and no file or folder made.
+  @Test func unwritableOutputPathsAreRefusedBeforeAnythingRuns() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let config = try folder.write(
+      "configs/one.yaml", "suite: one\nscenarios:\n  - {name: a, landscape: parabola, start: [1], lr: 0.5}\n")
+    try folder.write("taken/summary.csv/keep", "")
+    let cases: [(arguments: [String], message: String)] = [
+      (["--json", "configs"], "--json configs: is a folder, not a file"),
+      (["--json", "configs/"], "--json configs/: names a folder, not a file"),
+      (["--json", ""], "--json: the path is empty"),
+      (["--junit", "missing/r.xml"], "--junit missing/r.xml: folder missing does not exist"),
+      (
+        ["--json", "r.json", "--markdown", "./r.json"],
+        "--json and --markdown both write ./r.json; give each report its own file"
+      ),
+      (["--json", "a.json", "--json", "b.json"], "--json is given twice ('a.json' and 'b.json'); give it once"),
+      (["--dump", config], "--dump \(config): not a folder"),
+      (["--dump", ""], "--dump: the path is empty"),
+      (["--dump", "taken"], "--dump taken/summary.csv: is a folder, not a file"),
+      (
+        ["--summary-csv", "d/summary.csv", "--dump", "d"],
+        "--summary-csv and --dump both write d/summary.csv; give each report its own file"
+      ),
+    ]
+    for (arguments, message) in cases {
+      let result = try DescentBinary.run(["run", "configs"] + arguments, in: folder.path)
+      #expect(result.exitCode == 2, "\(arguments)")
+      #expect(result.stdout.isEmpty, "\(arguments): nothing ran")
+      #expect(result.stderr == "descent: \(message)\n")
+    }
+    let merge = try DescentBinary.run(["merge", "x.json", "--junit", "configs"], in: folder.path)
+    #expect(merge.exitCode == 2)
+    #expect(merge.stderr == "descent: --junit configs: is a folder, not a file\n")
+    let everything = try FileManager.default.subpathsOfDirectory(atPath: folder.path).sorted()
+    #expect(everything == ["configs", "configs/one.yaml", "taken", "taken/summary.csv", "taken/summary.csv/keep"])
+  }
+
+  /// A symbolic link stays a link (the file it names is replaced); `/dev/stdout` is written, not
+  /// replaced.
+  @Test func reportsFollowLinksAndWriteToStandardOutput() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    try folder.write(
+      "configs/one.yaml", "suite: one\nscenarios:\n  - {name: a, landscape: parabola, start: [1], lr: 0.5}\n")
+    try folder.write("out/real.json", "old\n")
+    try FileManager.default.createSymbolicLink(atPath: folder.path + "/link.json", withDestinationPath: "out/real.json")
+    let linked = try DescentBinary.run(["run", "configs", "--json", "link.json"], in: folder.path)
+    #expect(linked.exitCode == 0, "\(linked.stderr)")
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.path + "/link.json") == "out/real.json")
+    #expect(try ResultDocument.instanceRecords(at: folder.path + "/out/real.json").contains("\"id\":\"one/a\""))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/out") == ["real.json"])
+
+    let standardOutput = try DescentBinary.run(["run", "configs", "--json", "/dev/stdout"], in: folder.path)
+    #expect(standardOutput.exitCode == 0, "\(standardOutput.stderr)")
+    #expect(standardOutput.stdout.hasPrefix("{\n  \"schema\": \"descent-results\",\n"))
+    #expect(standardOutput.stdout.hasSuffix("}\n1 passed, 0 failed\n"))
+    var info = stat()
+    #expect(lstat("/dev/stdout", &info) == 0 && info.st_mode & S_IFMT == S_IFLNK, "/dev/stdout is still a link")
+  }
+
+  /// Scenario `a` dumps to `a.csv`; a swept scenario `a.csv` used to want a folder of that very
+  /// name, and the run was lost (exit 3). Its folder is now `a%2Ecsv`.
+  @Test func aScenarioNamedLikeAnotherScenariosDumpFileDumpsBeside() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let config = try folder.write(
+      "clash.yaml",
+      """
+      suite: clash
+      scenarios:
+        - {name: a, landscape: parabola, start: [1], lr: 0.1, steps: 5}
+        - {name: a.csv, landscape: parabola, start: [1], steps: 5, sweep: {lr: [0.1, 0.2]}}
+      """)
+    let result = try DescentBinary.run(["run", config, "--dump", "dc", "--json", "r.json"], in: folder.path)
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(result.lines == ["3 passed, 0 failed"])
+    #expect(
+      try FileManager.default.subpathsOfDirectory(atPath: folder.path + "/dc").sorted() == [
+        "clash", "clash/a%2Ecsv", "clash/a%2Ecsv/lr=0.1.csv", "clash/a%2Ecsv/lr=0.2.csv", "clash/a.csv", "summary.csv",
+      ])
+    let summary = try String(contentsOfFile: folder.path + "/dc/summary.csv", encoding: .utf8)
+    #expect(summary.contains(",clash/a.csv,\n") && summary.contains(",clash/a%2Ecsv/lr=0.2.csv,\n"))
+    #expect(FileManager.default.fileExists(atPath: folder.path + "/r.json"))
+  }
+
+  /// A run whose dump cannot be written (a folder sits where a trajectory goes) exits 3, writes
+  /// no report, and leaves no empty folder it made behind.
+  @Test func aFailedRunLeavesNoReportAndNoEmptyFolder() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let config = try folder.write(
+      "clash.yaml",
+      """
+      suite: clash
+      scenarios:
+        - {name: a, landscape: parabola, start: [1], lr: 0.1, steps: 5}
+        - {name: b, landscape: parabola, start: [1], steps: 5, sweep: {lr: [0.1, 0.2]}}
+      """)
+    try FileManager.default.createDirectory(atPath: folder.path + "/dc/clash/a.csv", withIntermediateDirectories: true)
+    let failed = try DescentBinary.run(
+      ["run", config, "--dump", "dc", "--json", "r2.json", "--jobs", "1"], in: folder.path)
+    #expect(failed.exitCode == 3)
+    #expect(failed.stderr == "descent: cannot write dc/clash/a.csv: is a folder, not a file\n")
+    #expect(!FileManager.default.fileExists(atPath: folder.path + "/r2.json"))
+    // What was there before stays; clash/b, which this run made, is gone with its discarded dumps.
+    #expect(
+      try FileManager.default.subpathsOfDirectory(atPath: folder.path + "/dc").sorted() == ["clash", "clash/a.csv"])
+  }
+
   @Test func usageErrorsExitTwo() throws {
     let unknownFlag = try DescentBinary.run(["run", "--jbos", "2"])
     #expect(unknownFlag.exitCode == 2)

@@ -144,16 +144,26 @@ final class EventReader {
 
 /// Builds the node tree from events with an explicit stack (no recursion, so depth is only
 /// limited by `Limits.maximumDepth`).
+///
+/// The children of every open collection live in one shared stack (`children`), each frame
+/// remembering where its own children start; a frame is a small value updated in place. So
+/// appending a child never copies its siblings, and composing is linear in the number of nodes.
 struct Composer {
-  private enum Frame {
-    case sequence(mark: Mark, anchor: String?, items: [Node], size: Int)
-    case mapping(mark: Mark, anchor: String?, entries: [Node.Pair], pendingKey: Node?, size: Int)
+  private struct Frame {
+    var isMapping: Bool
+    var mark: Mark
+    var anchor: String?
+    /// Where this collection's children start in `children` (keys and values alternate in a mapping).
+    var firstChild: Int
+    /// Nodes in this collection once aliases are expanded, itself included.
+    var size: Int
   }
 
   let limits: YAMLReader.Limits
   private(set) var root: Node?
   private(set) var diagnostics: [Diagnostic] = []
   private var stack: [Frame] = []
+  private var children: [Node] = []
   private var anchors: [String: (node: Node, size: Int)] = [:]
   private var expandedNodes = 0
   private var documentCount = 0
@@ -195,33 +205,33 @@ struct Composer {
       if let anchor { anchors[anchor] = (node, 1) }
       try add(node, size: 1)
     case .sequenceStart(let anchor, let mark):
-      try push(.sequence(mark: mark, anchor: anchor, items: [], size: 1), at: mark)
+      try push(Frame(isMapping: false, mark: mark, anchor: anchor, firstChild: children.count, size: 1))
     case .mappingStart(let anchor, let mark):
-      try push(.mapping(mark: mark, anchor: anchor, entries: [], pendingKey: nil, size: 1), at: mark)
+      try push(Frame(isMapping: true, mark: mark, anchor: anchor, firstChild: children.count, size: 1))
     case .sequenceEnd, .mappingEnd:
       guard let frame = stack.popLast() else { break }
+      let items = Array(children[frame.firstChild...])
+      children.removeSubrange(frame.firstChild...)
       let node: Node
-      let anchorName: String?
-      let size: Int
-      switch frame {
-      case .sequence(let mark, let anchor, let items, let count):
-        node = Node(.sequence(items), at: mark)
-        anchorName = anchor
-        size = count
-      case .mapping(let mark, let anchor, let entries, _, let count):
-        node = Node(.mapping(try mergedEntries(entries)), at: mark)
-        anchorName = anchor
-        size = count
+      if frame.isMapping {
+        var pairs: [Node.Pair] = []
+        pairs.reserveCapacity(items.count / 2)
+        for index in stride(from: 0, to: items.count - 1, by: 2) {
+          pairs.append(Node.Pair(key: items[index], value: items[index + 1]))
+        }
+        node = Node(.mapping(try mergedEntries(pairs)), at: frame.mark)
+      } else {
+        node = Node(.sequence(items), at: frame.mark)
       }
-      if let anchorName { anchors[anchorName] = (node, size) }
-      try add(node, size: size, counted: true)
+      if let anchor = frame.anchor { anchors[anchor] = (node, frame.size) }
+      try add(node, size: frame.size, counted: true)
     }
     return false
   }
 
-  private mutating func push(_ frame: Frame, at mark: Mark) throws(Diagnostic) {
+  private mutating func push(_ frame: Frame) throws(Diagnostic) {
     guard stack.count < limits.maximumDepth else {
-      throw Diagnostic(at: mark, "nesting deeper than \(limits.maximumDepth) levels")
+      throw Diagnostic(at: frame.mark, "nesting deeper than \(limits.maximumDepth) levels")
     }
     stack.append(frame)
   }
@@ -237,22 +247,12 @@ struct Composer {
           "the document expands to more than \(limits.maximumNodes) nodes (aliases expanding exponentially?)")
       }
     }
-    guard let top = stack.popLast() else {
+    guard !stack.isEmpty else {
       root = node
       return
     }
-    switch top {
-    case .sequence(let mark, let anchor, var items, let count):
-      items.append(node)
-      stack.append(.sequence(mark: mark, anchor: anchor, items: items, size: count + size))
-    case .mapping(let mark, let anchor, var entries, let pendingKey, let count):
-      if let key = pendingKey {
-        entries.append(Node.Pair(key: key, value: node))
-        stack.append(.mapping(mark: mark, anchor: anchor, entries: entries, pendingKey: nil, size: count + size))
-      } else {
-        stack.append(.mapping(mark: mark, anchor: anchor, entries: entries, pendingKey: node, size: count + size))
-      }
-    }
+    stack[stack.count - 1].size += size
+    children.append(node)
   }
 
   /// Applies `<<` merge keys and reports duplicate explicit keys (both places).

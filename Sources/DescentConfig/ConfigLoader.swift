@@ -60,6 +60,10 @@ public enum ConfigLoader {
   public static func load(file: String, seedOverride: UInt64? = nil, limits: YAMLReader.Limits = YAMLReader.Limits())
     -> (Suite?, [Diagnostic])
   {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+      return (nil, [Diagnostic(file: file, at: .start, "this is a folder, not a config file")])
+    }
     guard let data = FileManager.default.contents(atPath: file) else {
       return (nil, [Diagnostic(file: file, at: .start, "cannot read the file")])
     }
@@ -72,8 +76,11 @@ public enum ConfigLoader {
         ]
       )
     }
-    guard let text = String(data: data, encoding: .utf8) else {
-      return (nil, [Diagnostic(file: file, at: .start, "the file is not valid UTF-8")])
+    let text: String
+    do {
+      text = try YAMLReader.text(ofUTF8: Array(data))
+    } catch {
+      return (nil, [error.inFile(file)])
     }
     return load(text: text, file: file, seedOverride: seedOverride, limits: limits)
   }
@@ -104,12 +111,19 @@ public enum ConfigLoader {
     return (diagnostics.isEmpty ? suite : nil, diagnostics)
   }
 
-  /// `*.yaml` and `*.yml` files under `folder`, recursively, sorted by path.
+  /// `*.yaml` and `*.yml` files under `folder`, recursively, sorted by path. Hidden files and
+  /// folders (names starting with `.`) are skipped, and so are folders whose names end in `.yaml`.
   static func configFiles(in folder: String) -> [String] {
     guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
     var files: [String] = []
     while let relative = enumerator.nextObject() as? String {
-      if relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
+      let name = relative.split(separator: "/").last.map(String.init) ?? relative
+      let isDirectory = enumerator.fileAttributes?[.type] as? FileAttributeType == .typeDirectory
+      if name.hasPrefix(".") {
+        if isDirectory { enumerator.skipDescendants() }
+        continue
+      }
+      if !isDirectory, relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
         let separator = folder.hasSuffix("/") ? "" : "/"
         files.append(folder + separator + relative)
       }

@@ -51,6 +51,34 @@ public enum YAMLReader {
   }
 }
 
+extension YAMLReader {
+  /// The text of UTF-8 `bytes`, or a diagnostic positioned at the first byte that is not UTF-8.
+  /// - Complexity: O(n).
+  public static func text(ofUTF8 bytes: [UInt8]) throws(Diagnostic) -> String {
+    var parser = Unicode.UTF8.ForwardParser()
+    var iterator = bytes.makeIterator()
+    var offset = 0
+    while true {
+      switch parser.parseScalar(from: &iterator) {
+      case .valid(let encoded):
+        offset += encoded.count
+      case .emptyInput:
+        return String(decoding: bytes, as: UTF8.self)
+      case .error:
+        throw Diagnostic(
+          at: Mark(byteOffset: offset, in: bytes),
+          "the file is not valid UTF-8 (byte \(hexByte(Int(bytes[offset]))) here); save it as UTF-8")
+      }
+    }
+  }
+}
+
+/// `0x0A`-style text of a byte (or a larger code) for messages.
+func hexByte(_ value: Int) -> String {
+  let digits = String(value, radix: 16, uppercase: true)
+  return "0x" + String(repeating: "0", count: max(0, 2 - digits.count)) + digits
+}
+
 /// A libyaml event translated into Swift values (no C types escape this file).
 enum Event {
   case streamStart, streamEnd, documentStart(Mark), documentEnd
@@ -66,8 +94,10 @@ enum Event {
 final class EventReader {
   private var parser = yaml_parser_t()
   private let input: UnsafeMutableBufferPointer<UInt8>
+  private let bytes: [UInt8]
 
   init(bytes: [UInt8]) {
+    self.bytes = bytes
     input = .allocate(capacity: max(bytes.count, 1))
     _ = input.initialize(from: bytes)
     yaml_parser_initialize(&parser)
@@ -130,8 +160,9 @@ final class EventReader {
     var mark = Mark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
     var message = problem
     if parser.error == YAML_READER_ERROR {
-      mark = .start
-      message = "\(problem) at byte offset \(parser.problem_offset)"
+      // libyaml gives reader errors (bad encoding, control characters) as a byte offset only.
+      mark = Mark(byteOffset: parser.problem_offset, in: bytes)
+      if parser.problem_value >= 0 { message = "\(problem) (\(hexByte(Int(parser.problem_value))))" }
     }
     var notes: [Diagnostic.Note] = []
     if let context = parser.context.map({ String(cString: $0) }) {
@@ -165,7 +196,11 @@ struct Composer {
   private var stack: [Frame] = []
   private var children: [Node] = []
   private var anchors: [String: (node: Node, size: Int)] = [:]
+  /// Where the plain, untagged `<<` scalars are: only those are merge keys (a quoted `"<<"` or
+  /// `!!str <<` is an ordinary key). A scalar is identified by its position, which its aliases share.
+  private var mergeKeyMarks: Set<Mark> = []
   private var expandedNodes = 0
+  private var aliasesUsed = false
   private var documentCount = 0
 
   init(limits: YAMLReader.Limits) {
@@ -188,6 +223,7 @@ struct Composer {
       guard let anchored = anchors[anchor] else {
         throw Diagnostic(at: mark, "unknown alias '*\(anchor)'")
       }
+      aliasesUsed = true
       try add(anchored.node, size: anchored.size)
     case .scalar(let text, let anchor, let tag, let plain, let mark, let style, let end):
       let value: ScalarValue
@@ -199,6 +235,7 @@ struct Composer {
       } else {
         value = plain && tag == nil ? ScalarResolver.resolvePlain(text) : .string(text)
       }
+      if plain, tag == nil, text == "<<" { mergeKeyMarks.insert(mark) }
       var node = Node(.scalar(text: text, value: value), at: mark)
       node.style = style
       node.endMark = end
@@ -244,7 +281,9 @@ struct Composer {
       guard expandedNodes <= limits.maximumNodes else {
         throw Diagnostic(
           at: node.mark,
-          "the document expands to more than \(limits.maximumNodes) nodes (aliases expanding exponentially?)")
+          aliasesUsed
+            ? "the document expands to more than \(limits.maximumNodes) nodes (aliases expanding exponentially?)"
+            : "the document has more than \(limits.maximumNodes) nodes")
       }
     }
     guard !stack.isEmpty else {
@@ -255,16 +294,25 @@ struct Composer {
     children.append(node)
   }
 
-  /// Applies `<<` merge keys and reports duplicate explicit keys (both places).
+  /// Applies the `<<` merge key and reports duplicate explicit keys (both places).
   ///
-  /// Keys written in the mapping win over merged ones; among several merged mappings the first
-  /// one listed wins. Merged entries take the place of the `<<` entry.
+  /// Keys written in the mapping win over merged ones; among several merged mappings
+  /// (`<<: [*a, *b]`) the first one listed wins. Merged entries take the place of the `<<` entry.
+  /// A mapping has at most one `<<` (it is a key like any other): a second one is reported with
+  /// the place of the first, and merged too so that the report does not grow spurious errors.
   private mutating func mergedEntries(_ entries: [Node.Pair]) throws(Diagnostic) -> [Node.Pair] {
     var firstPlace: [Node: Mark] = [:]
-    var hasMerge = false
+    var firstMerge: Mark?
     for entry in entries {
-      if Self.isMergeKey(entry.key) {
-        hasMerge = true
+      if isMergeKey(entry.key) {
+        if let firstMerge {
+          diagnostics.append(
+            Diagnostic(
+              at: entry.key.mark, "a mapping takes one '<<' merge key; merge several mappings with '<<: [*a, *b]'",
+              notes: [.init("the first '<<' is here", at: firstMerge)]))
+        } else {
+          firstMerge = entry.key.mark
+        }
         continue
       }
       let identity = Self.identity(of: entry.key)
@@ -277,11 +325,11 @@ struct Composer {
         firstPlace[identity] = entry.key.mark
       }
     }
-    guard hasMerge else { return entries }
+    guard firstMerge != nil else { return entries }
     var result: [Node.Pair] = []
     var present = Set(firstPlace.keys)
     for entry in entries {
-      guard Self.isMergeKey(entry.key) else {
+      guard isMergeKey(entry.key) else {
         result.append(entry)
         continue
       }
@@ -301,9 +349,10 @@ struct Composer {
     return result
   }
 
-  private static func isMergeKey(_ key: Node) -> Bool {
-    if case .scalar("<<", .string) = key.content { return true }
-    return false
+  /// A plain, untagged `<<` (YAML's merge key); `"<<"` and `!!str <<` are ordinary string keys.
+  private func isMergeKey(_ key: Node) -> Bool {
+    guard case .scalar("<<", .string) = key.content else { return false }
+    return mergeKeyMarks.contains(key.mark)
   }
 
   /// Keys are compared by value, not by spelling or position.

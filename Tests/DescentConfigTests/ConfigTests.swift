@@ -1,5 +1,6 @@
 import DescentConfig
 import DescentCore
+import TestSupport
 import Testing
 import YAMLNode
 
@@ -187,5 +188,35 @@ func problems(_ text: String, file: String = "test.yaml") -> [String] {
       problems("suite: s\nscenarios: [\n") == [
         "test.yaml:3:1: error: did not find expected node content\ntest.yaml:3:1: note: while parsing a flow node"
       ])
+  }
+}
+
+@Suite struct ConfigFolderTests {
+  private let suite = "suite: SUITE\nscenarios:\n  - {name: a, landscape: bowl, start: [1, 1]}\n"
+
+  @Test func hiddenFilesAndFoldersAreSkipped() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    try folder.write("visible.yaml", suite.replacingOccurrences(of: "SUITE", with: "visible"))
+    try folder.write("sub/nested.yml", suite.replacingOccurrences(of: "SUITE", with: "nested"))
+    try folder.write(".hidden/a.yaml", suite.replacingOccurrences(of: "SUITE", with: "hidden-folder"))
+    try folder.write("sub/.b.yaml", suite.replacingOccurrences(of: "SUITE", with: "hidden-file"))
+    let loaded = ConfigLoader.load(paths: [folder.path])
+    #expect(loaded.isValid)
+    #expect(loaded.suites.map(\.name) == ["nested", "visible"])
+    // A hidden folder named explicitly is still read.
+    #expect(ConfigLoader.load(paths: [folder.path + "/.hidden"]).suites.map(\.name) == ["hidden-folder"])
+  }
+
+  @Test func aFolderNamedLikeAConfigIsSearchedNotRead() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    try folder.write("x.yaml/inner.yaml", suite.replacingOccurrences(of: "SUITE", with: "inner"))
+    let loaded = ConfigLoader.load(paths: [folder.path])
+    #expect(loaded.diagnostics.isEmpty)
+    #expect(loaded.suites.map(\.name) == ["inner"])
+    let (suite, diagnostics) = ConfigLoader.load(file: folder.path + "/x.yaml")
+    #expect(suite == nil)
+    #expect(diagnostics.map(\.description) == ["\(folder.path)/x.yaml:1:1: error: this is a folder, not a config file"])
   }
 }

@@ -19,11 +19,12 @@ import Testing
 
   @Test(arguments: files)
   func brokenConfigReportsExactlyItsExpectedDiagnostics(_ name: String) throws {
-    let text = try String(contentsOfFile: Self.folder + "/" + name, encoding: .utf8)
     let expectedFile = Self.folder + "/" + name.replacingOccurrences(of: ".yaml", with: ".expected")
     let expected = try String(contentsOfFile: expectedFile, encoding: .utf8)
       .split(separator: "\n").map(String.init)
-    let (suite, diagnostics) = ConfigLoader.load(text: text, file: name)
+    // Loaded from the file's bytes (some are deliberately not UTF-8), reported under its name.
+    let (suite, loaded) = ConfigLoader.load(file: Self.folder + "/" + name)
+    let diagnostics = loaded.map { $0.inFile(name) }
     #expect(suite == nil)
     #expect(!expected.isEmpty)
     let rendered = diagnostics.flatMap { $0.description.split(separator: "\n").map(String.init) }

@@ -101,11 +101,27 @@ import Testing
     #expect(scenario.pairs?.count == 3)
   }
 
-  @Test func repeatedMergeKeysAreNotDuplicates() throws {
+  @Test func aSecondMergeKeyIsReportedWithTheFirst() throws {
     let text = "a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: *a\n  <<: *b\n"
     let document = try YAMLReader.parse(text)
-    #expect(document.diagnostics.isEmpty)
-    #expect(document.root?["c"]?["y"]?.number == 2)
+    #expect(
+      document.diagnostics == [
+        Diagnostic(
+          at: Mark(line: 5, column: 3), "a mapping takes one '<<' merge key; merge several mappings with '<<: [*a, *b]'",
+          notes: [.init("the first '<<' is here", at: Mark(line: 4, column: 3))])
+      ])
+  }
+
+  @Test func onlyAPlainMergeKeyMerges() throws {
+    for key in ["\"<<\"", "'<<'", "!!str <<"] {
+      let document = try YAMLReader.parse("a: &a {x: 1}\nc:\n  \(key): *a\n")
+      let c = try #require(document.root?["c"])
+      #expect(c["x"] == nil, "\(key) is an ordinary key")
+      #expect(c.pairs?.map { $0.key.string } == ["<<"], "\(key)")
+      #expect(c["<<"]?["x"]?.number == 1, "\(key)")
+    }
+    let merged = try #require(try YAMLReader.parse("a: &a {x: 1}\nc:\n  <<: *a\n").root?["c"])
+    #expect(merged.pairs?.map { $0.key.string } == ["x"])
   }
 
   @Test func duplicateKeysAreReportedWithBothPlaces() throws {
@@ -160,6 +176,43 @@ import Testing
     } catch {
       #expect(error.message.hasPrefix("the document expands to more than 1000000 nodes"))
     }
+  }
+
+  @Test func manyNodesWithoutAliasesAreRefusedWithoutBlamingAliases() {
+    // Scalars count one each: a, 1, 2, 3 fit in four; the fifth, 4, does not.
+    let limits = YAMLReader.Limits(maximumNodes: 4)
+    #expect(throws: Diagnostic(at: Mark(line: 1, column: 14), "the document has more than 4 nodes")) {
+      try YAMLReader.parse("a: [1, 2, 3, 4]\n", limits: limits)
+    }
+  }
+
+  @Test func readerErrorsArePositionedByLineAndColumn() {
+    // libyaml reports a control character by byte offset only (9 here): "é" is two bytes, one column.
+    #expect(throws: Diagnostic(at: Mark(line: 2, column: 5), "control characters are not allowed (0x07)")) {
+      try YAMLReader.parse("a: 1\nb: é\u{7}\n")
+    }
+  }
+
+  @Test func invalidUTF8IsPositionedAtItsFirstBadByte() throws {
+    let bytes = Array("suite: s\r\ndescription: \"ça".utf8) + [0xE9, 0x22, 0x0A]
+    #expect(
+      throws: Diagnostic(at: Mark(line: 2, column: 17), "the file is not valid UTF-8 (byte 0xE9 here); save it as UTF-8")
+    ) {
+      try YAMLReader.text(ofUTF8: bytes)
+    }
+    #expect(try YAMLReader.text(ofUTF8: Array("a: ç\n".utf8)) == "a: ç\n")
+  }
+
+  @Test func byteOffsetsBecomeLinesAndColumns() {
+    let bytes = Array("ab\ncé\r\nx\ry".utf8)
+    #expect(Mark(byteOffset: 0, in: bytes) == Mark(line: 1, column: 1))
+    #expect(Mark(byteOffset: 2, in: bytes) == Mark(line: 1, column: 3))
+    #expect(Mark(byteOffset: 3, in: bytes) == Mark(line: 2, column: 1))
+    #expect(Mark(byteOffset: 4, in: bytes) == Mark(line: 2, column: 2), "é starts here")
+    #expect(Mark(byteOffset: 5, in: bytes) == Mark(line: 2, column: 2), "inside é")
+    #expect(Mark(byteOffset: 6, in: bytes) == Mark(line: 2, column: 3))
+    #expect(Mark(byteOffset: 8, in: bytes) == Mark(line: 3, column: 1), "\\r\\n is one line break")
+    #expect(Mark(byteOffset: 10, in: bytes) == Mark(line: 4, column: 1), "so is \\r alone")
   }
 
   @Test func deepNestingIsRefused() {

@@ -89,6 +89,15 @@ public enum ConfigLoader {
   public static func load(
     text: String, file: String, seedOverride: UInt64? = nil, limits: YAMLReader.Limits = YAMLReader.Limits()
   ) -> (Suite?, [Diagnostic]) {
+    load(text: text, file: file, seedOverride: seedOverride, limits: limits, checkingEveryInstance: false)
+  }
+
+  /// Loads a suite from YAML text; `checkingEveryInstance` checks each instance's combination of
+  /// keys instead of one per class of alike combinations (tests compare the two).
+  static func load(
+    text: String, file: String, seedOverride: UInt64? = nil, limits: YAMLReader.Limits = YAMLReader.Limits(),
+    checkingEveryInstance: Bool
+  ) -> (Suite?, [Diagnostic]) {
     let document: YAMLReader.Document
     do {
       document = try YAMLReader.parse(text, limits: limits)
@@ -104,7 +113,8 @@ public enum ConfigLoader {
     }
     let hash = StableHash.fnv1a(bytes: text.utf8)
     let suite = SuiteDecoder.decode(
-      root, file: file, contentHash: hash, seedOverride: seedOverride, decoding: &decoding)
+      root, file: file, contentHash: hash, seedOverride: seedOverride, checkingEveryInstance: checkingEveryInstance,
+      decoding: &decoding)
     let diagnostics = decoding.diagnostics.enumerated()
       .sorted { ($0.element.mark, $0.offset) < ($1.element.mark, $1.offset) }
       .map { $0.element.inFile(file) }

@@ -22,6 +22,22 @@ struct Decoding {
     for diagnostic in others where seen.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
   }
 
+  /// Takes over what `other` found, each message with the `suffix` returned for it (the
+  /// generated value a problem is about, say).
+  mutating func absorb(_ other: Decoding, suffix: (Diagnostic) -> String = { _ in "" }) {
+    for var diagnostic in other.diagnostics {
+      let suffix = suffix(diagnostic)
+      // On the message's first line (an expression error shows the expression below it).
+      if let newline = diagnostic.message.firstIndex(of: "\n") {
+        diagnostic.message.insert(contentsOf: suffix, at: newline)
+      } else {
+        diagnostic.message += suffix
+      }
+      if seen.insert(diagnostic).inserted { diagnostics.append(diagnostic) }
+    }
+    suggestedKeys.formUnion(other.suggestedKeys)
+  }
+
   /// The entries of a mapping node whose keys are all in `allowed`; reports unknown keys (with a
   /// did-you-mean hint) and non-string keys. `what` names the mapping in messages.
   mutating func entries(of node: Node, allowed: [String], what: String, ignoringPrefix: String? = nil) -> [(
@@ -149,23 +165,31 @@ struct Decoding {
 
   /// A list of finite numbers, written as a list or a generator (`{linspace: ...}` etc.).
   mutating func numbers(_ node: Node, _ what: String, count: Int? = nil) -> [Double]? {
-    let items: [Node]
+    var values: [Double] = []
     if node.pairs != nil {
-      guard let generated = Generators.expand(node, decoding: &self) else { return nil }
-      items = generated
-    } else if let list = node.items {
-      items = list
+      guard let grid = NumberGrid.decode(node, decoding: &self) else { return nil }
+      values.reserveCapacity(grid.count)
+      for index in 0..<grid.count {
+        let value = grid.value(at: index)
+        guard value.isFinite else {
+          error(
+            "each item of \(what) must be finite, found \(NumberText.shortest(value)) (value \(index + 1) of \(grid.text))",
+            at: grid.mark)
+          return nil
+        }
+        values.append(value)
+      }
+    } else if let items = node.items {
+      values.reserveCapacity(items.count)
+      var ok = true
+      for item in items {
+        if let value = number(item, "each item of \(what)") { values.append(value) } else { ok = false }
+      }
+      guard ok else { return nil }
     } else {
       error("\(what) must be a list of numbers, found \(describe(node))", at: node.mark)
       return nil
     }
-    var values: [Double] = []
-    values.reserveCapacity(items.count)
-    var ok = true
-    for item in items {
-      if let value = number(item, "each item of \(what)") { values.append(value) } else { ok = false }
-    }
-    guard ok else { return nil }
     if values.isEmpty {
       error("\(what) must not be empty", at: node.mark)
       return nil

@@ -1,17 +1,84 @@
 import DescentCore
 import YAMLNode
 
-/// Number-grid generators usable wherever a list of numbers is expected:
-/// `{linspace: [lo, hi, n]}`, `{logspace: [lo_exp, hi_exp, n]}`, `{range: [lo, hi, step]}`.
-enum Generators {
-  static let names = ["linspace", "logspace", "range"]
-  /// The largest grid one generator may produce.
-  static let maximumCount = 10_000_000
+/// A list of numbers written as a generator — `{linspace: [lo, hi, n]}`,
+/// `{logspace: [lo_exp, hi_exp, n]}` or `{range: [lo, hi, step]}` — whose values are computed on
+/// demand: a sweep over ten million values holds a few numbers, not ten million nodes.
+///
+/// Values carry no accumulated rounding. When the arguments are written as decimals (`0.1`,
+/// `1e-3`, `250`), value i is the exact rational number the generator describes, rounded once to
+/// the nearest double: `{range: [0.1, 0.7, 0.1]}` is 0.1, 0.2, …, 0.7 (the third value is the
+/// double nearest 3/10, not 0.1 + 2·0.1 = 0.30000000000000004), and its count is exact, so hi is
+/// included whenever it lies on the grid. Other arguments (too many digits, hex) use
+/// lo + (hi − lo)·i/(n − 1) and lo + i·step.
+struct NumberGrid: Sendable, Hashable {
+  enum Kind: String, Sendable, CaseIterable {
+    case linspace, logspace, range
+  }
 
-  /// Expands a generator mapping into number nodes (all positioned at the generator).
-  static func expand(_ node: Node, decoding: inout Decoding) -> [Node]? {
+  let kind: Kind
+  let count: Int
+  /// Where the generator is written; its values are positioned there.
+  let mark: Mark
+  /// The generator as written, for messages: `linspace [0.01, 0.02, 1000000]`.
+  let text: String
+  private let formula: Formula
+
+  private enum Formula: Hashable {
+    /// Value i is (start + i·step) / denominator, all integers of magnitude at most 2^53, so the
+    /// one division rounds the exact quotient.
+    case ratio(start: Int, step: Int, denominator: Int)
+    /// Value i is the decimal (start + i·step)·10^−scale, read from its digits (rounded once).
+    case decimal(start: Int, step: Int, scale: Int)
+    /// Value i is lo + (hi − lo)·i/(n − 1); the ends are exactly lo and hi.
+    case linear(low: Double, high: Double)
+    /// Value i is lo + i·step; the last is hi when it lands within 1e-9 of a step of it.
+    case stepped(low: Double, step: Double, high: Double)
+  }
+
+  /// Value `index` (0 ..< count).
+  /// - Complexity: O(1) (a decimal with more than 15 digits is read from text).
+  func value(at index: Int) -> Double {
+    let raw: Double
+    switch formula {
+    case .ratio(let start, let step, let denominator):
+      raw = Double(start + index * step) / Double(denominator)
+    case .decimal(let start, let step, let scale):
+      raw = Double("\(start + index * step)e-\(scale)")!
+    case .linear(let low, let high):
+      if index == 0 {
+        raw = low
+      } else if index == count - 1 {
+        raw = high
+      } else {
+        let intervals = Double(count - 1)
+        let difference = high - low
+        raw =
+          difference.isFinite
+          ? low + difference * Double(index) / intervals
+          : low * (Double(count - 1 - index) / intervals) + high * (Double(index) / intervals)
+      }
+    case .stepped(let low, let step, let high):
+      let value = low + Double(index) * step
+      raw = index == count - 1 && abs(value - high) <= 1e-9 * abs(step) ? high : value
+    }
+    return kind == .logspace ? Self.powerOfTen(raw) : raw
+  }
+
+  /// Every value, in order.
+  var values: [Double] { (0..<count).map(value(at:)) }
+
+  /// 10^exponent; exactly rounded for whole exponents (`1e-3` is the double nearest 0.001).
+  private static func powerOfTen(_ exponent: Double) -> Double {
+    if exponent == exponent.rounded(), abs(exponent) <= 400 { return Double("1e\(Int(exponent))")! }
+    return Elementary.pow(10, exponent)
+  }
+
+  /// The grid a generator mapping describes, or nil after reporting why there is none.
+  static func decode(_ node: Node, decoding: inout Decoding) -> NumberGrid? {
+    let names = Kind.allCases.map(\.rawValue)
     guard let entries = decoding.entries(of: node, allowed: names, what: "a number generator") else { return nil }
-    guard entries.count == 1, let entry = entries.first else {
+    guard entries.count == 1, let entry = entries.first, let kind = Kind(rawValue: entry.key) else {
       if entries.count > 1 {
         decoding.error("a number generator has exactly one of linspace, logspace or range", at: node.mark)
       } else if node.pairs?.isEmpty ?? false {
@@ -20,15 +87,9 @@ enum Generators {
       }
       return nil
     }
-    guard let values = values(entry.key, entry.value, decoding: &decoding) else { return nil }
-    // Every value carries the generator's position and text, so a problem shared by all of
-    // them (a generated value where a list belongs) is reported once, not once per value.
-    return values.map { Node(.scalar(text: "generated by \(entry.key)", value: .float($0)), at: node.mark) }
-  }
-
-  /// The numbers a generator produces.
-  static func values(_ name: String, _ arguments: Node, decoding: inout Decoding) -> [Double]? {
-    let usage = name == "range" ? "[lo, hi, step]" : name == "logspace" ? "[lo_exp, hi_exp, n]" : "[lo, hi, n]"
+    let name = entry.key
+    let arguments = entry.value
+    let usage = kind == .range ? "[lo, hi, step]" : kind == .logspace ? "[lo_exp, hi_exp, n]" : "[lo, hi, n]"
     guard let items = arguments.items, items.count == 3 else {
       decoding.error(
         "'\(name)' takes three numbers \(usage), found \(decoding.describe(arguments))", at: arguments.mark)
@@ -37,42 +98,186 @@ enum Generators {
     guard let low = decoding.number(items[0], "'\(name)' lower end"),
       let high = decoding.number(items[1], "'\(name)' upper end")
     else { return nil }
-    if name == "range" {
+    let text = "\(name) [\(items.map(\.sourceText).joined(separator: ", "))]"
+    if kind == .range {
       guard let step = decoding.number(items[2], "'range' step") else { return nil }
-      return range(low, high, step, at: items[2].mark, decoding: &decoding)
+      return range(low, high, step, items: items, text: text, mark: node.mark, decoding: &decoding)
     }
-    guard let count = decoding.integer(items[2], "'\(name)' count", in: 1...maximumCount) else { return nil }
-    let grid = linspace(low, high, count)
-    return name == "logspace" ? grid.map { Elementary.pow(10, $0) } : grid
-  }
-
-  /// numpy.linspace: value i is lo + i·(hi − lo)/(n − 1), and the last value is exactly hi.
-  static func linspace(_ low: Double, _ high: Double, _ count: Int) -> [Double] {
-    guard count > 1 else { return [low] }
-    let step = (high - low) / Double(count - 1)
-    var values = (0..<count).map { Double($0) * step + low }
-    values[count - 1] = high
-    return values
-  }
-
-  /// lo, lo + step, lo + 2·step, … up to and including hi when it lies on the grid (to 1e-9 steps).
-  static func range(_ low: Double, _ high: Double, _ step: Double, at mark: Mark, decoding: inout Decoding) -> [Double]?
-  {
-    guard step != 0 else {
-      decoding.error("'range' step must not be zero", at: mark)
+    guard let count = decoding.integer(items[2], "'\(name)' count", in: 1...Generators.maximumCount) else {
       return nil
+    }
+    return NumberGrid(
+      kind: kind, count: count, mark: node.mark, text: text,
+      formula: linspace(low, high, count, lowText: items[0], highText: items[1]))
+  }
+
+  /// lo + (hi − lo)·i/(n − 1): exactly, when lo and hi are decimals whose scaled values fit.
+  private static func linspace(_ low: Double, _ high: Double, _ count: Int, lowText: Node, highText: Node) -> Formula {
+    let intervals = max(count - 1, 1)
+    if let (scaled, scale) = WrittenDecimal.common([lowText, highText]), let power = WrittenDecimal.powerOfTen(scale) {
+      let (lowScaled, highScaled) = (scaled[0], scaled[1])
+      let start = lowScaled.multipliedReportingOverflow(by: intervals)
+      let end = highScaled.multipliedReportingOverflow(by: intervals)
+      let step = highScaled.subtractingReportingOverflow(lowScaled)
+      let denominator = power.multipliedReportingOverflow(by: intervals)
+      if !start.overflow, !end.overflow, !step.overflow, !denominator.overflow,
+        [start.partialValue, end.partialValue, denominator.partialValue].allSatisfy({ $0.magnitude <= 1 << 53 })
+      {
+        return .ratio(start: start.partialValue, step: step.partialValue, denominator: denominator.partialValue)
+      }
+    }
+    return .linear(low: low, high: high)
+  }
+
+  /// lo, lo + step, … up to hi (included when on the grid), at most `Generators.maximumCount` values.
+  private static func range(
+    _ low: Double, _ high: Double, _ step: Double, items: [Node], text: String, mark: Mark, decoding: inout Decoding
+  ) -> NumberGrid? {
+    let stepMark = items[2].mark
+    guard step != 0 else {
+      decoding.error("'range' step must not be zero", at: stepMark)
+      return nil
+    }
+    func empty() -> NumberGrid? {
+      decoding.error(
+        "'range' is empty: step \(NumberText.shortest(step)) never reaches the upper end from the lower end",
+        at: stepMark)
+      return nil
+    }
+    func tooMany(_ count: String) -> NumberGrid? {
+      decoding.error("'range' would produce \(count) values, more than \(Generators.maximumCount)", at: stepMark)
+      return nil
+    }
+    // Exactly, in integers, when the three numbers are decimals with a common scale that fits.
+    if let (scaled, scale) = WrittenDecimal.common(items), let power = WrittenDecimal.powerOfTen(scale) {
+      let (lowScaled, highScaled, stepScaled) = (scaled[0], scaled[1], scaled[2])
+      let difference = highScaled.subtractingReportingOverflow(lowScaled)
+      if !difference.overflow {
+        if difference.partialValue != 0 && (difference.partialValue > 0) != (stepScaled > 0) { return empty() }
+        let intervals = difference.partialValue / stepScaled
+        guard intervals < Generators.maximumCount else {
+          let count = intervals.addingReportingOverflow(1)
+          return tooMany(count.overflow ? "\(UInt(intervals) + 1)" : "\(count.partialValue)")
+        }
+        let last = lowScaled + intervals * stepScaled
+        let formula: Formula =
+          power <= 1 << 53 && lowScaled.magnitude <= 1 << 53 && last.magnitude <= 1 << 53
+          ? .ratio(start: lowScaled, step: stepScaled, denominator: power)
+          : .decimal(start: lowScaled, step: stepScaled, scale: scale)
+        return NumberGrid(kind: .range, count: intervals + 1, mark: mark, text: text, formula: formula)
+      }
     }
     let span = (high - low) / step
-    guard span >= -1e-9 else {
-      decoding.error(
-        "'range' is empty: step \(NumberText.shortest(step)) never reaches the upper end from the lower end", at: mark)
-      return nil
+    guard span >= -1e-9 else { return empty() }
+    guard span.isFinite, span < Double(Generators.maximumCount) else {
+      // |hi − lo| / |step| as a power of ten, from logarithms (the quotient itself may overflow).
+      let magnitude = (Elementary.log(abs(high - low)) - Elementary.log(abs(step))) / Elementary.log(10)
+      return tooMany("about 10^\(Int((magnitude + 1e-6).rounded(.down)))")
     }
     let count = Int((span + 1e-9).rounded(.down)) + 1
-    guard count <= maximumCount else {
-      decoding.error("'range' would produce \(count) values, more than \(maximumCount)", at: mark)
-      return nil
+    return NumberGrid(kind: .range, count: count, mark: mark, text: text, formula: .stepped(low: low, step: step, high: high))
+  }
+}
+
+/// Number generators usable wherever a list of numbers is expected.
+enum Generators {
+  /// The largest grid one generator may produce.
+  static let maximumCount = 10_000_000
+}
+
+/// A number as written in decimal: mantissa · 10^−scale, when the digits fit in an `Int`.
+enum WrittenDecimal {
+  /// The decimal a scalar node was written as (`0.25` → (25, 2), `1e3` → (1000, 0), `0x1F` → (31, 0)),
+  /// trailing zeros dropped; nil when it is not a finite number or its digits do not fit.
+  static func parse(_ node: Node) -> (mantissa: Int, scale: Int)? {
+    guard case .scalar(let text, let value) = node.content else { return nil }
+    switch value {
+    case .int(let integer): return (integer, 0)
+    case .float(let number) where number.isFinite: break
+    default: return nil
     }
-    return (0..<count).map { low + Double($0) * step }
+    // The core schema's float syntax: [-+]? digits [. digits] [(e|E) [-+]? digits].
+    let bytes = Array(text.utf8)
+    var index = 0
+    func sign() -> Bool {
+      guard index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") else {
+        return false
+      }
+      index += 1
+      return bytes[index - 1] == UInt8(ascii: "-")
+    }
+    func isDigit() -> Bool { index < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) }
+    let negative = sign()
+    var mantissa = 0
+    var scale = 0
+    var sawDigit = false
+    var inFraction = false
+    while index < bytes.count {
+      if bytes[index] == UInt8(ascii: "."), !inFraction {
+        inFraction = true
+      } else if isDigit() {
+        let shifted = mantissa.multipliedReportingOverflow(by: 10)
+        let next = shifted.partialValue.addingReportingOverflow(Int(bytes[index] - UInt8(ascii: "0")))
+        guard !shifted.overflow, !next.overflow else { return nil }
+        mantissa = next.partialValue
+        sawDigit = true
+        if inFraction { scale += 1 }
+      } else {
+        break
+      }
+      index += 1
+    }
+    if index < bytes.count {
+      guard bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") else { return nil }
+      index += 1
+      let exponentNegative = sign()
+      var exponent = 0
+      guard isDigit() else { return nil }
+      while isDigit() {
+        exponent = exponent * 10 + Int(bytes[index] - UInt8(ascii: "0"))
+        guard exponent < 10_000 else { return nil }
+        index += 1
+      }
+      guard index == bytes.count else { return nil }
+      scale += exponentNegative ? exponent : -exponent
+    }
+    guard sawDigit else { return nil }
+    while scale > 0, mantissa % 10 == 0 {
+      mantissa /= 10
+      scale -= 1
+    }
+    while scale < 0 {
+      let shifted = mantissa.multipliedReportingOverflow(by: 10)
+      guard !shifted.overflow else { return nil }
+      mantissa = shifted.partialValue
+      scale += 1
+    }
+    return (negative ? -mantissa : mantissa, scale)
+  }
+
+  /// The nodes' decimals scaled to one common scale (integers n_i with value_i = n_i · 10^−scale).
+  static func common(_ nodes: [Node]) -> (scaled: [Int], scale: Int)? {
+    var parsed: [(mantissa: Int, scale: Int)] = []
+    for node in nodes {
+      guard let decimal = parse(node) else { return nil }
+      parsed.append(decimal)
+    }
+    let scale = parsed.map(\.scale).max() ?? 0
+    var scaled: [Int] = []
+    for decimal in parsed {
+      guard let power = powerOfTen(scale - decimal.scale) else { return nil }
+      let product = decimal.mantissa.multipliedReportingOverflow(by: power)
+      guard !product.overflow else { return nil }
+      scaled.append(product.partialValue)
+    }
+    return (scaled, scale)
+  }
+
+  /// 10^exponent as an `Int`, for 0 ≤ exponent ≤ 18.
+  static func powerOfTen(_ exponent: Int) -> Int? {
+    guard (0...18).contains(exponent) else { return nil }
+    var power = 1
+    for _ in 0..<exponent { power *= 10 }
+    return power
   }
 }

@@ -3,8 +3,10 @@ import YAMLNode
 
 /// `landscape:` — a preset name, or `{preset: name, <options>, minimum: [...]}`.
 enum LandscapeDecoder {
+  /// The names this key accepts, for messages.
+  private static var names: [String] { LandscapeCatalog.presets.map(\.name) }
+
   static func decode(_ node: Node, decoding: inout Decoding) -> DecodedLandscape? {
-    let names = LandscapeCatalog.presets.map(\.name)
     if let name = node.string {
       guard let preset = LandscapeCatalog.preset(named: name) else {
         decoding.unknownKey(name, at: node.mark, allowed: names, kind: "landscape")

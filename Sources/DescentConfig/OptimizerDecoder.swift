@@ -3,8 +3,10 @@ import YAMLNode
 
 /// `optimizer:` — a name, or `{name: name, <torch options>}`.
 enum OptimizerDecoder {
+  /// The names this key accepts, for messages.
+  private static var names: [String] { OptimizerCatalog.optimizers.map(\.name) }
+
   static func decode(_ node: Node, decoding: inout Decoding) -> DecodedOptimizer? {
-    let names = OptimizerCatalog.optimizers.map(\.name)
     let nameNode: Node
     if node.string != nil {
       nameNode = node

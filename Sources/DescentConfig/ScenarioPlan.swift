@@ -5,8 +5,8 @@ import YAMLNode
 /// itself) times the Cartesian product of the sweep, grouped by scenario key.
 ///
 /// Every distinct value of every key is decoded once, when the file is read; an instance is
-/// then assembled by index from already-typed pieces, so a million-instance sweep costs no
-/// YAML work at run time.
+/// then assembled by index from typed pieces (kept, or decoded again for large generated sweeps),
+/// so a million-instance sweep costs little YAML work at run time and no memory per instance.
 struct ScenarioPlan: Sendable {
   /// The scenario itself, or one `cases` entry merged over it.
   struct Variant: Sendable {
@@ -14,14 +14,6 @@ struct ScenarioPlan: Sendable {
     var parameters: [Parameter]
     var description: String?
     var mark: Mark
-  }
-
-  /// The sweep axes that set one scenario key (`optimizer` and `optimizer.momentum` together).
-  struct Group: Sendable {
-    var key: String
-    /// The `key=value` parameters of each combination of this group's axes.
-    var parameters: [[Parameter]]
-    var count: Int { parameters.count }
   }
 
   /// Another scenario that `faster_than` expectations compare with, and how to find the
@@ -35,11 +27,9 @@ struct ScenarioPlan: Sendable {
   }
 
   var variants: [Variant]
-  var groups: [Group]
+  var groups: [SweepGroup]
   /// Scenarios named by `faster_than`, resolved after the whole file is read.
   var comparisons: [String: Comparison] = [:]
-  /// The decoded value of each group's key for each variant and combination: [variant][group][combination].
-  var patches: [[[ScenarioFields]]]
   /// The seed used when the instance sets none (the suite's, or `--seed`).
   var rootSeed: UInt64
 
@@ -49,43 +39,58 @@ struct ScenarioPlan: Sendable {
   /// Every `faster_than` target named anywhere in the plan (cases, sweep values), with where.
   var fasterThanTargets: [(scenario: String, mark: Mark)] {
     var targets: [(String, Mark)] = []
-    let fields = variants.map(\.fields) + patches.flatMap { $0.flatMap { $0 } }
-    for field in fields {
-      for expectation in field.expectations ?? [] {
+    for variant in variants {
+      for expectation in variant.fields.expectations ?? [] {
         if case .fasterThan(let scenario, _) = expectation.check { targets.append((scenario, expectation.mark)) }
       }
     }
-    return targets
+    return targets + groups.flatMap(\.fasterThanTargets)
   }
 
   /// Combinations of the sweep (1 without a sweep).
   var sweepCount: Int { groups.reduce(1) { $0 * $1.count } }
   var instanceCount: Int { variants.count * sweepCount }
 
-  /// The fields, parameters and variant of instance `index`, in canonical order: variants
-  /// (cases) slowest, then the sweep's keys in canonical key order.
-  private func pieces(at index: Int) -> (fields: ScenarioFields, parameters: [Parameter], variant: Variant) {
+  /// The variant and each group's combination of instance `index`: variants (cases) slowest,
+  /// then the sweep's keys in canonical key order.
+  private func position(of index: Int) -> (variant: Int, combinations: [Int]) {
     let count = sweepCount
-    let variantIndex = index / count
     var remainder = index % count
     var combinations = [Int](repeating: 0, count: groups.count)
     for group in groups.indices.reversed() {
       combinations[group] = remainder % groups[group].count
       remainder /= groups[group].count
     }
-    let variant = variants[variantIndex]
-    var fields = variant.fields
-    var parameters = variant.parameters
+    return (index / count, combinations)
+  }
+
+  /// The instance index of a variant and one combination per group.
+  private func index(variant: Int, combinations: [Int]) -> Int {
+    zip(groups, combinations).reduce(variant) { $0 * $1.0.count + $1.1 }
+  }
+
+  /// The fields and variant of a variant and one combination per group.
+  private func fields(variant variantIndex: Int, combinations: [Int]) -> ScenarioFields {
+    var fields = variants[variantIndex].fields
     for group in groups.indices {
-      fields = fields.overlaid(with: patches[variantIndex][group][combinations[group]])
-      parameters += groups[group].parameters[combinations[group]]
+      fields = fields.overlaid(with: groups[group].patch(at: combinations[group]))
     }
+    return fields
+  }
+
+  /// The id parameters of a variant and one combination per group, in canonical order.
+  private func parameters(variant variantIndex: Int, combinations: [Int]) -> [Parameter] {
+    var parameters = variants[variantIndex].parameters
+    for group in groups.indices { parameters += groups[group].parameters(at: combinations[group]) }
     parameters.sort { ScenarioKeys.canonicalOrder($0.key, $1.key) }
-    return (fields, parameters, variant)
+    return parameters
   }
 
   /// The id parameters of instance `index`.
-  func parameters(at index: Int) -> [Parameter] { pieces(at: index).parameters }
+  func parameters(at index: Int) -> [Parameter] {
+    let (variant, combinations) = position(of: index)
+    return parameters(variant: variant, combinations: combinations)
+  }
 
   /// Instance `index`; the plan was validated when the file was read, so this cannot fail.
   func instance(at index: Int, scenario: Scenario) -> Instance {
@@ -101,16 +106,42 @@ struct ScenarioPlan: Sendable {
     return instance
   }
 
-  /// Checks every instance; reports problems that only show in combination (a `start` that does
-  /// not fit the landscape, a missing key), stopping after a few failing instances.
-  func validate(suite: String, scenario: String, mark: Mark, decoding: inout Decoding) {
+  /// Reports problems that only show in combination (a `start` that does not fit the landscape,
+  /// a missing key, a schedule too short for `steps`), stopping after a few failing instances.
+  ///
+  /// The checks read a few facts of each key's value (`CheckFacts`), so they run once per
+  /// combination of the groups' representatives, not once per instance: a sweep over a million
+  /// learning rates is checked with one instance per case. With `faster_than`, whose check needs
+  /// each instance's parameters, or with `exhaustively`, every instance is checked.
+  func validate(suite: String, scenario: String, exhaustively: Bool = false, decoding: inout Decoding) {
+    let everyInstance = exhaustively || !fasterThanTargets.isEmpty
+    let choices: [[Int]?] = groups.map { everyInstance ? nil : $0.representatives }
     var failures = 0
-    for index in 0..<instanceCount {
-      if makeInstance(
-        at: index, suite: suite, scenario: scenario, scenarioDescription: nil, file: "", decoding: &decoding) == nil
-      {
-        failures += 1
-        if failures >= 20 { return }
+    for variant in variants.indices {
+      // An odometer over the chosen combinations of each group (all of them where nil).
+      var positions = [Int](repeating: 0, count: groups.count)
+      func combination(_ group: Int) -> Int { choices[group]?[positions[group]] ?? positions[group] }
+      func choiceCount(_ group: Int) -> Int { choices[group]?.count ?? groups[group].count }
+      if (0..<groups.count).contains(where: { choiceCount($0) == 0 }) { continue }
+      while true {
+        let combinations = groups.indices.map(combination)
+        let fields = fields(variant: variant, combinations: combinations)
+        if check(
+          fields, variant: variants[variant], scenario: scenario,
+          parameters: everyInstance ? parameters(variant: variant, combinations: combinations) : [],
+          resolvingComparisons: everyInstance, decoding: &decoding) == nil
+        {
+          failures += 1
+          if failures >= 20 { return }
+        }
+        var group = groups.count - 1
+        while group >= 0 {
+          positions[group] += 1
+          if positions[group] < choiceCount(group) { break }
+          positions[group] = 0
+          group -= 1
+        }
+        if group < 0 { break }
       }
     }
   }
@@ -133,14 +164,59 @@ struct ScenarioPlan: Sendable {
     at index: Int, suite: String, scenario: String, scenarioDescription: String?, file: String,
     resolvingComparisons: Bool = true, decoding: inout Decoding
   ) -> Instance? {
-    let (fields, parameters, variant) = pieces(at: index)
+    let (variantIndex, combinations) = position(of: index)
+    let variant = variants[variantIndex]
+    let fields = fields(variant: variantIndex, combinations: combinations)
+    let parameters = parameters(variant: variantIndex, combinations: combinations)
+    guard
+      let checked = check(
+        fields, variant: variant, scenario: scenario, parameters: parameters,
+        resolvingComparisons: resolvingComparisons, decoding: &decoding)
+    else { return nil }
+    let id = Self.id(suite: suite, scenario: scenario, parameters: parameters)
+    var problem = checked.problem
+    problem.landscape = problem.landscape.seeded(fields.seed ?? rootSeed)
+    problem.seed = StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id)
+    var targets: [String: ComparisonTarget] = [:]
+    for (name, targetIndex) in checked.comparisonIndices {
+      let comparison = comparisons[name]!
+      guard let target = comparison.plan.comparisonTarget(at: targetIndex, suite: comparison.suite, scenario: name)
+      else { return nil }
+      targets[name] = target
+    }
+    return Instance(
+      id: id, suite: suite, scenario: scenario, parameters: parameters,
+      description: variant.description ?? scenarioDescription, file: file, mark: variant.mark,
+      problem: problem,
+      landscapeText: checked.landscapeText, optimizerText: checked.optimizerText,
+      learningRateText: checked.learningRateText, expectations: fields.expectations ?? [],
+      searches: fields.searches ?? [], comparisons: targets, seed: problem.seed)
+  }
+
+  /// What the checks assembled: the problem (before seeding), the texts reports show and the
+  /// instance index of each `faster_than` target.
+  struct Checked {
+    var problem: Problem
+    var landscapeText: String
+    var optimizerText: String
+    var learningRateText: String
+    var comparisonIndices: [(String, Int)]
+  }
+
+  /// The checks that combine keys, on the fields of one instance; nil after reporting a problem.
+  ///
+  /// Keep `CheckFacts` in step: it lists what these checks read from each key's value.
+  func check(
+    _ fields: ScenarioFields, variant: Variant, scenario: String, parameters: [Parameter],
+    resolvingComparisons: Bool, decoding: inout Decoding
+  ) -> Checked? {
     let missing = ["landscape", "start"].filter { !fields.written.contains($0) }
     if !missing.isEmpty {
       for key in missing { decoding.missing(key, "scenario '\(scenario)' needs '\(key)'", at: variant.mark) }
       return nil
     }
     // Check combinations of what did decode; a key that did not decode has been reported already.
-    var consistent = fields.written.isSubset(of: fields.decodedKeys)
+    var consistent = fields.writtenKeysDecoded
     if let landscape = fields.landscape {
       let dimension = landscape.value.dimension
       if let start = fields.start, start.values.count != dimension {
@@ -203,17 +279,15 @@ struct ScenarioPlan: Sendable {
       decoding.error(problem.message, at: problem.option.flatMap { schedule.optionMarks[$0] } ?? schedule.mark)
       return nil
     }
-    let id = Self.id(suite: suite, scenario: scenario, parameters: parameters)
     let problem = Problem(
-      landscape: landscape.value.seeded(fields.seed ?? rootSeed), start: start.values, optimizer: optimizer.value,
+      landscape: landscape.value, start: start.values, optimizer: optimizer.value,
       schedule: schedule.value, clipping: fields.clipping?.value, settings: settings, givenMinimum: landscape.minimum,
-      seed: StableHash.instanceSeed(root: fields.seed ?? rootSeed, id: id),
       stochasticGradient: StochasticGradientDecoder.stochasticGradient(fields))
-    let searches = fields.searches ?? []
-    guard Self.checkExpectations(expectations, searches: searches, problem: problem, decoding: &decoding) else {
+    guard Self.checkExpectations(expectations, searches: fields.searches ?? [], problem: problem, decoding: &decoding)
+    else {
       return nil
     }
-    var targets: [String: ComparisonTarget] = [:]
+    var comparisonIndices: [(String, Int)] = []
     if resolvingComparisons {
       for expectation in expectations {
         guard case .fasterThan(let name, _) = expectation.check, let comparison = comparisons[name] else { continue }
@@ -226,19 +300,12 @@ struct ScenarioPlan: Sendable {
             at: expectation.mark)
           return nil
         }
-        guard let target = comparison.plan.comparisonTarget(at: targetIndex, suite: comparison.suite, scenario: name)
-        else {
-          return nil
-        }
-        targets[name] = target
+        comparisonIndices.append((name, targetIndex))
       }
     }
-    return Instance(
-      id: id, suite: suite, scenario: scenario, parameters: parameters,
-      description: variant.description ?? scenarioDescription, file: file, mark: variant.mark,
-      problem: problem,
-      landscapeText: landscape.text, optimizerText: optimizer.text, learningRateText: schedule.text,
-      expectations: expectations, searches: searches, comparisons: targets, seed: problem.seed)
+    return Checked(
+      problem: problem, landscapeText: landscape.text, optimizerText: optimizer.text, learningRateText: schedule.text,
+      comparisonIndices: comparisonIndices)
   }
 
   /// Checks that every expectation can be checked: searches have their `find`, theory covers the
@@ -296,23 +363,111 @@ struct ScenarioPlan: Sendable {
 }
 
 extension ScenarioFields {
-  /// The keys whose value decoded successfully.
-  var decodedKeys: Set<String> {
-    var keys: Set<String> = []
-    if landscape != nil { keys.insert("landscape") }
-    if start != nil { keys.insert("start") }
-    if optimizer != nil { keys.insert("optimizer") }
-    if learningRate != nil { keys.insert("lr") }
-    if clipping != nil { keys.insert("clip") }
-    if steps != nil { keys.insert("steps") }
-    if tolerance != nil { keys.insert("tolerance") }
-    if divergenceBound != nil { keys.insert("divergence_bound") }
-    if seed != nil { keys.insert("seed") }
-    if expectations != nil { keys.insert("expect") }
-    if searches != nil { keys.insert("find") }
-    if noise != nil { keys.insert("noise") }
-    if batchSize != nil { keys.insert("batch_size") }
-    if sampling != nil { keys.insert("sampling") }
-    return keys
+  /// Whether the value of scenario key `key` decoded successfully.
+  func hasDecoded(_ key: String) -> Bool {
+    switch key {
+    case "landscape": landscape != nil
+    case "start": start != nil
+    case "optimizer": optimizer != nil
+    case "lr": learningRate != nil
+    case "clip": clipping != nil
+    case "steps": steps != nil
+    case "tolerance": tolerance != nil
+    case "divergence_bound": divergenceBound != nil
+    case "seed": seed != nil
+    case "expect": expectations != nil
+    case "find": searches != nil
+    case "noise": noise != nil
+    case "batch_size": batchSize != nil
+    case "sampling": sampling != nil
+    default: preconditionFailure("unhandled scenario key '\(key)'")
+    }
+  }
+
+  /// Whether every key that was written decoded.
+  var writtenKeysDecoded: Bool { written.allSatisfy(hasDecoded) }
+}
+
+/// What `ScenarioPlan.check` reads from the fields one sweep group sets: two combinations of a
+/// group with equal facts pass or fail the checks together, whatever the other keys hold, so
+/// validation checks one combination of each class (and a sweep over a million learning rates
+/// one combination). The messages of a class are those of its first combination.
+///
+/// Keep in step with `ScenarioPlan.check` and what it calls (`StochasticGradientDecoder.check`,
+/// `checkExpectations`, `TheoryApplicability.reasonNotApplicable`, `problem(forSteps:)`);
+/// `Tests/DescentConfigTests/SweepTests.swift` compares with checking every instance.
+struct CheckFacts: Hashable {
+  /// Whether the group's key decoded (a patch sets that one key).
+  var decoded: Bool
+  /// The landscape's dimension, and its sample count when it is made of samples.
+  var dimension: Int?
+  var samples: Int?
+  var isLeastSquares = false
+  var start: Mark?
+  var startCount: Int?
+  /// The landscape's minimizers (`nearest_minimizer` names one of them).
+  var minimizers: [[Double]]?
+  var leastSquares: LeastSquaresOptions?
+  var expectations: [Expectation]?
+  var searches: [SearchSpec]?
+  /// Whether the optimizer is SGD, with momentum, and what OneCycle's momentum cycling sets in it.
+  var optimizerIsSGD: Bool?
+  var optimizerHasMomentum = false
+  var cycledMomentumOption: String?
+  /// A schedule other than a constant (with where it and its options are written); a constant
+  /// lr is `isConstant`.
+  var schedule: LearningRateSchedule?
+  var scheduleMark: Mark?
+  var scheduleOptionMarks: [String: Mark]?
+  var isConstant: Bool?
+  var steps: Int?
+  var clipped: Bool?
+  var hasNoise: Bool?
+  var batchSize: Int?
+  var batchSizeMark: Mark?
+  var sampling: Mark?
+
+  init(_ fields: ScenarioFields, key: String) {
+    decoded = fields.hasDecoded(key)
+    if let landscape = fields.landscape {
+      dimension = landscape.value.dimension
+      if case .leastSquares(let options) = landscape.value {
+        // Its minimizer is the solution of its generated data: the options stand for it.
+        isLeastSquares = true
+        samples = options.samples
+        leastSquares = options
+      } else {
+        minimizers = landscape.value.landscape.minimizers
+      }
+    }
+    start = fields.start?.mark
+    startCount = fields.start?.values.count
+    expectations = fields.expectations
+    searches = fields.searches
+    if let optimizer = fields.optimizer?.value {
+      if case .sgd(let sgd) = optimizer {
+        optimizerIsSGD = true
+        optimizerHasMomentum = sgd.momentum != 0
+      } else {
+        optimizerIsSGD = false
+      }
+      cycledMomentumOption = optimizer.cycledMomentumOption
+    }
+    if let learningRate = fields.learningRate {
+      if case .constant = learningRate.value {
+        isConstant = true
+      } else {
+        isConstant = false
+        schedule = learningRate.value
+        scheduleMark = learningRate.mark
+        scheduleOptionMarks = learningRate.optionMarks
+      }
+    }
+    steps = fields.steps
+    clipped = fields.clipping.map { $0.value != nil }
+    hasNoise = fields.noise.map { $0.standardDeviation != 0 }
+    batchSize = fields.batchSize?.value
+    batchSizeMark = fields.batchSize?.mark
+    sampling = fields.sampling?.mark
   }
 }

@@ -3,8 +3,10 @@ import YAMLNode
 
 /// `lr:` — a number, or `{schedule: name, <options>}` (`ScheduleCatalog`).
 enum ScheduleDecoder {
+  /// The names this key accepts, for messages.
+  private static var names: [String] { ScheduleCatalog.schedules.map(\.name) }
+
   static func decode(_ node: Node, decoding: inout Decoding) -> DecodedSchedule? {
-    let names = ScheduleCatalog.schedules.map(\.name)
     if node.pairs == nil {
       guard let rate = decoding.number(node, "'lr'", atLeast: 0) else { return nil }
       return DecodedSchedule(value: .constant(rate), text: NumberText.shortest(rate), mark: node.mark)

@@ -8,9 +8,10 @@ enum SuiteDecoder {
   /// The most instances one scenario may expand to.
   static let maximumInstancesPerScenario = 10_000_000
 
-  static func decode(_ root: Node, file: String, contentHash: UInt64, seedOverride: UInt64?, decoding: inout Decoding)
-    -> Suite?
-  {
+  static func decode(
+    _ root: Node, file: String, contentHash: UInt64, seedOverride: UInt64?, checkingEveryInstance: Bool = false,
+    decoding: inout Decoding
+  ) -> Suite? {
     guard let entries = decoding.entries(of: root, allowed: topLevelKeys, what: "a suite file", ignoringPrefix: "x-")
     else {
       return nil
@@ -75,7 +76,8 @@ enum SuiteDecoder {
     }
     resolveComparisons(&scenarios, suite: suiteName ?? "", decoding: &decoding)
     for scenario in scenarios {
-      scenario.plan.validate(suite: scenario.suite, scenario: scenario.name, mark: scenario.mark, decoding: &decoding)
+      scenario.plan.validate(
+        suite: scenario.suite, scenario: scenario.name, exhaustively: checkingEveryInstance, decoding: &decoding)
     }
     guard let suiteName else { return nil }
     return Suite(
@@ -157,63 +159,49 @@ enum SuiteDecoder {
       variants.append((base, [], nil, node.mark))
     }
 
-    let axes = value("sweep").flatMap { sweepAxes($0, caseKeys: caseKeys, decoding: &decoding) } ?? []
-    let groupKeys = axes.map { $0.path[0] }.reduce(into: [String]()) { keys, key in
-      if !keys.contains(key) { keys.append(key) }
+    let sweepNode = value("sweep")
+    let axes = sweepNode.flatMap { sweepAxes($0, caseKeys: caseKeys, decoding: &decoding) } ?? []
+    var groups: [SweepGroup] = []
+    for axis in axes {
+      let key = axis.path[0]
+      if let index = groups.firstIndex(where: { $0.key == key }) {
+        groups[index].axes.append(axis)
+      } else {
+        groups.append(SweepGroup(key: key, axes: [axis], base: base[key], count: 0))
+      }
     }
-    var sweepCount = 1
-    for key in groupKeys {
-      sweepCount *= axes.filter { $0.path[0] == key }.reduce(1) { $0 * $1.values.count }
-      if sweepCount > maximumInstancesPerScenario { break }
+    // Counted with overflow checks: four axes of 60,000 values are 1.3e19 combinations.
+    var factors: [Int] = []
+    var instanceCount: Int? = variants.count
+    for index in groups.indices {
+      var groupCount: Int? = 1
+      for axis in groups[index].axes {
+        factors.append(axis.values.count)
+        groupCount = groupCount.flatMap { Self.product($0, axis.values.count) }
+      }
+      groups[index].count = groupCount ?? Int.max
+      instanceCount = instanceCount.flatMap { count in groupCount.flatMap { Self.product(count, $0) } }
     }
-    guard variants.count * sweepCount <= maximumInstancesPerScenario else {
+    let tooMany = instanceCount.map { $0 > maximumInstancesPerScenario } ?? true
+    if tooMany {
+      let product = (variants.count > 1 ? ["\(variants.count) cases"] : []) + factors.map(String.init)
+      let total = instanceCount.map { "\($0) instances (\(product.joined(separator: " × ")))" }
+        ?? "\(product.joined(separator: " × ")) instances"
       decoding.error(
-        "scenario '\(name)' expands to more than \(maximumInstancesPerScenario) instances; split it into several scenarios",
-        at: value("sweep")?.mark ?? node.mark)
-      return nil
+        "scenario '\(name)' expands to \(total), more than \(maximumInstancesPerScenario); split it into several scenarios",
+        at: sweepNode?.mark ?? node.mark)
     }
-
-    var groups: [ScenarioPlan.Group] = []
-    var patches = [[[ScenarioFields]]](repeating: [], count: variants.count)
-    for key in groupKeys {
-      let groupAxes = axes.filter { $0.path[0] == key }
-      let combinations = groupAxes.reduce([[Int]]([[]])) { partial, axis in
-        partial.flatMap { prefix in axis.values.indices.map { prefix + [$0] } }
-      }
-      groups.append(
-        ScenarioPlan.Group(
-          key: key,
-          parameters: combinations.map { combination in
-            zip(groupAxes, combination).map { Parameter(key: $0.key, value: NodeMerging.idText($0.values[$1])) }
-          }))
-      for (variantIndex, variant) in variants.enumerated() {
-        var groupPatches: [ScenarioFields] = []
-        groupPatches.reserveCapacity(combinations.count)
-        for combination in combinations {
-          var node = variant.nodes[key]
-          var problem: (String, Mark)?
-          for (axis, valueIndex) in zip(groupAxes, combination) {
-            let value = axis.values[valueIndex]
-            let result = NodeMerging.setting(value, at: axis.path, in: node, keyMark: axis.mark)
-            if let message = result.problem { problem = (message, axis.mark) }
-            node = result.node
-          }
-          var patch = ScenarioFields()
-          if let problem {
-            decoding.error(problem.0, at: problem.1)
-            patch.written.insert(key)
-          } else if let node {
-            FieldDecoder.decode(key, node, into: &patch, decoding: &decoding)
-          }
-          groupPatches.append(patch)
-        }
-        patches[variantIndex].append(groupPatches)
-      }
+    // Each group's combinations are decoded once, whichever case they end up in; a scenario too
+    // large to expand still has its first combinations checked, so misspelled keys are reported.
+    for index in groups.indices {
+      groups[index].validate(firstOnly: tooMany, decoding: &decoding)
     }
+    if tooMany { return nil }
 
+    let groupKeys = Set(groups.map(\.key))
     let planVariants = variants.map { variant in
       var fields = ScenarioFields()
-      // A key the sweep sets is decoded per combination (the patches above), never on its own:
+      // A key the sweep sets is decoded per combination (the groups above), never on its own:
       // `{name: sgd, nesterov: true}` is incomplete until `optimizer.momentum` is swept in.
       for key in ScenarioKeys.runKeys where !groupKeys.contains(key) {
         if let node = variant.nodes[key] { FieldDecoder.decode(key, node, into: &fields, decoding: &decoding) }
@@ -221,8 +209,14 @@ enum SuiteDecoder {
       return ScenarioPlan.Variant(
         fields: fields, parameters: variant.parameters, description: variant.description, mark: variant.mark)
     }
-    let plan = ScenarioPlan(variants: planVariants, groups: groups, patches: patches, rootSeed: seed)
+    let plan = ScenarioPlan(variants: planVariants, groups: groups, rootSeed: seed)
     return Scenario(suite: suite, name: name, description: description, file: file, mark: nameNode.mark, plan: plan)
+  }
+
+  /// a · b, or nil when it overflows.
+  private static func product(_ a: Int, _ b: Int) -> Int? {
+    let (value, overflow) = a.multipliedReportingOverflow(by: b)
+    return overflow ? nil : value
   }
 
   /// Checks every `faster_than` names another scenario of the suite and attaches that
@@ -253,22 +247,14 @@ enum SuiteDecoder {
     }
   }
 
-  /// One `sweep` key: its dotted path and its values.
-  struct Axis {
-    var key: String
-    var path: [String]
-    var values: [Node]
-    var mark: Mark
-  }
-
   /// The axes of a `sweep` mapping, in canonical key order.
-  private static func sweepAxes(_ node: Node, caseKeys: Set<String>, decoding: inout Decoding) -> [Axis]? {
+  private static func sweepAxes(_ node: Node, caseKeys: Set<String>, decoding: inout Decoding) -> [SweepAxis]? {
     guard let pairs = node.pairs, !pairs.isEmpty else {
-      decoding.error(
-        "'sweep' must be a non-empty mapping of keys to lists, found \(decoding.describe(node))", at: node.mark)
+      let found = node.pairs != nil ? "an empty mapping" : decoding.describe(node)
+      decoding.error("'sweep' must be a non-empty mapping of keys to lists, found \(found)", at: node.mark)
       return nil
     }
-    var axes: [Axis] = []
+    var axes: [SweepAxis] = []
     for pair in pairs {
       guard let key = pair.key.string else {
         decoding.error("sweep keys must be strings, found \(pair.key.typeDescription)", at: pair.key.mark)
@@ -287,38 +273,61 @@ enum SuiteDecoder {
         decoding.error("'\(path[0])' is set by both 'cases' and 'sweep'; set it in one of them", at: pair.key.mark)
         continue
       }
-      let values: [Node]
+      let values: AxisValues
       if pair.value.pairs != nil {
-        guard let generated = Generators.expand(pair.value, decoding: &decoding) else { continue }
-        values = generated
+        guard let grid = NumberGrid.decode(pair.value, decoding: &decoding) else { continue }
+        guard distinctValues(of: grid, key: key, decoding: &decoding) else { continue }
+        values = .generated(grid)
       } else if let items = pair.value.items {
-        values = items
+        guard !items.isEmpty else {
+          decoding.error("sweep '\(key)' is empty", at: pair.value.mark)
+          continue
+        }
+        guard distinctValues(items, key: key, decoding: &decoding) else { continue }
+        values = .listed(items)
       } else {
         decoding.error(
           "sweep '\(key)' must be a list of values or a generator, found \(decoding.describe(pair.value))",
           at: pair.value.mark)
         continue
       }
-      guard !values.isEmpty else {
-        decoding.error("sweep '\(key)' is empty", at: pair.value.mark)
-        continue
-      }
-      var seen: [String: Mark] = [:]
-      var duplicate = false
-      for value in values {
-        let text = NodeMerging.idText(value)
-        if let first = seen[text] {
-          decoding.error(
-            "sweep '\(key)' lists \(text) twice (ids would collide)", at: value.mark,
-            notes: [.init("first listed here", at: first)])
-          duplicate = true
-          break
-        }
-        seen[text] = value.mark
-      }
-      if duplicate { continue }
-      axes.append(Axis(key: key, path: path, values: values, mark: pair.key.mark))
+      axes.append(SweepAxis(key: key, path: path, values: values, mark: pair.key.mark))
     }
     return axes.sorted { ScenarioKeys.canonicalOrder($0.key, $1.key) }
+  }
+
+  /// Whether listed sweep values are distinct as ids see them; reports the first repeat.
+  private static func distinctValues(_ items: [Node], key: String, decoding: inout Decoding) -> Bool {
+    var seen: [String: Mark] = [:]
+    for item in items {
+      let text = NodeMerging.idText(item)
+      if let first = seen[text] {
+        decoding.error(
+          "sweep '\(key)' lists \(text) twice (ids would collide)", at: item.mark,
+          notes: [.init("first listed here", at: first)])
+        return false
+      }
+      seen[text] = item.mark
+    }
+    return true
+  }
+
+  /// Whether a generator's values are distinct; they are in order, so a repeat is a neighbour.
+  /// - Complexity: O(n) time, O(1) memory.
+  private static func distinctValues(of grid: NumberGrid, key: String, decoding: inout Decoding) -> Bool {
+    guard grid.count > 1 else { return true }
+    var previous = grid.value(at: 0)
+    for index in 1..<grid.count {
+      let value = grid.value(at: index)
+      // Values that are not finite are reported as such when they are decoded.
+      if value == previous && value.isFinite {
+        decoding.error(
+          "sweep '\(key)': \(grid.text) gives \(NumberText.shortest(value)) twice (values \(index) and \(index + 1)); ids would collide",
+          at: grid.mark)
+        return false
+      }
+      previous = value
+    }
+    return true
   }
 }

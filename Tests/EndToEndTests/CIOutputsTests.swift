@@ -492,11 +492,11 @@ private func files(under folder: String) throws -> [String] {
           at: "configs/second.yaml:14:13"
           settings: "landscape parabola(a=2) · start [1] · optimizer sgd · lr 0.01 · seed 3279454876210664741"
           ...
-        ok 4 - second/many[lr=0.04166666666666667]
+        ok 4 - second/many[lr=0.041666666666666664]
         ok 5 - second/many[lr=0.07333333333333333]
         ok 6 - second/many[lr=0.105]
-        ok 7 - second/many[lr=0.1366666666666667]
-        ok 8 - second/many[lr=0.16833333333333336]
+        ok 7 - second/many[lr=0.13666666666666666]
+        ok 8 - second/many[lr=0.16833333333333333]
         ok 9 - second/many[lr=0.2]
         1..9
 

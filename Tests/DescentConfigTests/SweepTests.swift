@@ -1,0 +1,233 @@
+import DescentCore
+import Testing
+import YAMLNode
+
+@testable import DescentConfig
+
+/// The values of a generator written as `text`.
+private func grid(_ text: String) throws -> [Double] {
+  let node = try #require(try YAMLReader.parse("g: \(text)\n").root?["g"])
+  var decoding = Decoding()
+  let grid = NumberGrid.decode(node, decoding: &decoding)
+  #expect(decoding.diagnostics.isEmpty)
+  return try #require(grid).values
+}
+
+/// The rendered problems of a generator written as `text` (after `g: `) that is refused.
+private func gridProblems(_ text: String) throws -> [String] {
+  let node = try #require(try YAMLReader.parse("g: \(text)\n").root?["g"])
+  var decoding = Decoding()
+  #expect(NumberGrid.decode(node, decoding: &decoding) == nil)
+  return decoding.diagnostics.map(\.description)
+}
+
+/// The ids of the only scenario of a one-scenario suite whose scenario has `keys` added.
+private func ids(_ keys: String) throws -> [String] {
+  let suite = try loadSuite("suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n" + keys)
+  return try #require(suite.scenarios.first).instances.map(\.id)
+}
+
+/// Generators: exact values, counts and the limits on them.
+@Suite struct NumberGridTests {
+  @Test func rangeHasNoAccumulatedDriftAndIncludesItsEnd() throws {
+    // 0.1 + 2·0.1 would be 0.30000000000000004 and 0.1 + 6·0.1 0.7000000000000001.
+    #expect(try grid("{range: [0.1, 0.7, 0.1]}") == [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7])
+    #expect(try grid("{range: [0, 1, 0.25]}") == [0, 0.25, 0.5, 0.75, 1])
+    #expect(try grid("{range: [1, 10, 3]}") == [1, 4, 7, 10])
+    #expect(try grid("{range: [100, 300, 100]}") == [100, 200, 300])
+    #expect(try grid("{range: [0x0, 0x10, 0x4]}") == [0, 4, 8, 12, 16])
+    #expect(try grid("{range: [1e-3, 5e-3, 1e-3]}") == [0.001, 0.002, 0.003, 0.004, 0.005])
+  }
+
+  @Test func rangeStopsBeforeAnEndOffTheGrid() throws {
+    #expect(try grid("{range: [0, 1, 0.3]}") == [0, 0.3, 0.6, 0.9])
+    #expect(try grid("{range: [0.5, 0.5, 0.1]}") == [0.5])
+  }
+
+  @Test func rangeWithANegativeStepCountsDown() throws {
+    // 0.3 − 0.1 would be 0.19999999999999998.
+    #expect(try grid("{range: [0.3, 0.1, -0.1]}") == [0.3, 0.2, 0.1])
+    #expect(try grid("{range: [5, -5, -2.5]}") == [5, 2.5, 0, -2.5, -5])
+  }
+
+  @Test func rangeWithManyDigitsIsReadFromItsDecimals() throws {
+    // Sixteen decimals: beyond exact integer division, so each value is read from its digits.
+    #expect(
+      try grid("{range: [0.1234567890123456, 0.1234567890123458, 0.0000000000000001]}") == [
+        0.1234567890123456, 0.1234567890123457, 0.1234567890123458,
+      ])
+  }
+
+  @Test func rangeOfNumbersNotWrittenAsShortDecimalsStepsInDoubles() throws {
+    // 21 digits do not fit an Int: lo + i·step (0.1 + 2·0.1 = 0.30000000000000004), and the end
+    // (0.1 + 6·0.1 = 0.7000000000000001) is hi itself, as it is within 1e-9 of a step of it.
+    #expect(
+      try grid("{range: [0.10000000000000000000, 0.7, 0.1]}") == [0.1, 0.2, 0.30000000000000004, 0.4, 0.5, 0.6, 0.7])
+  }
+
+  @Test func linspaceIsExactForDecimalEnds() throws {
+    // Value i is (1 + i)/100 exactly rounded: 0.07, not 0.01 + 6·(1.49/149) = 0.06999999999999999.
+    let values = try grid("{linspace: [0.01, 1.5, 150]}")
+    #expect(values.count == 150)
+    #expect(values[0] == 0.01)
+    #expect(values[6] == 0.07)
+    #expect(values[28] == 0.29)
+    #expect(values[149] == 1.5)
+    #expect(values == (1...150).map { Double($0) / 100 })
+    #expect(try grid("{linspace: [0, 1, 3]}") == [0, 0.5, 1])
+    #expect(try grid("{linspace: [1, 0, 5]}") == [1, 0.75, 0.5, 0.25, 0])
+    // 1/24, 11/150, 21/200, 41/300, 101/600: each the double nearest the exact quotient.
+    #expect(
+      try grid("{linspace: [0.01, 0.2, 7]}") == [
+        0.01, 0.041666666666666664, 0.07333333333333333, 0.105, 0.13666666666666666, 0.16833333333333333, 0.2,
+      ])
+    #expect(try grid("{linspace: [2.5, 7, 1]}") == [2.5])
+  }
+
+  @Test func linspaceOfHugeEndsStaysFinite() throws {
+    #expect(try grid("{linspace: [-1.0e308, 1.0e308, 3]}") == [-1e308, 0, 1e308])
+  }
+
+  @Test func logspaceIsTenToTheLinspace() throws {
+    #expect(try grid("{logspace: [-3, 0, 4]}") == [0.001, 0.01, 0.1, 1])
+    #expect(try grid("{logspace: [0, 4, 5]}") == [1, 10, 100, 1000, 10000])
+    // 10^0.5 = 3.16227766016837933…, 10^1.5 = 31.6227766016837933…: the nearest doubles.
+    #expect(try grid("{logspace: [0, 2, 5]}") == [1, 3.1622776601683795, 10, 31.622776601683793, 100])
+    #expect(try grid("{logspace: [2, 2, 1]}") == [100])
+  }
+
+  @Test func hugeRangesAreRefusedBeforeCounting() throws {
+    #expect(try gridProblems("{range: [0, 1, 1e-20]}") == ["1:19: error: 'range' would produce about 10^20 values, more than 10000000"])
+    #expect(
+      try gridProblems("{range: [0, 1e300, 1e-300]}") == [
+        "1:23: error: 'range' would produce about 10^600 values, more than 10000000"
+      ])
+    #expect(
+      try gridProblems("{range: [0, 10000000, 1]}") == ["1:26: error: 'range' would produce 10000001 values, more than 10000000"])
+    #expect(try grid("{range: [1, 10000000, 1]}").count == 10_000_000)
+  }
+}
+
+/// Sweeps: ids, order, products with cases, and large generated axes.
+@Suite struct SweepTests {
+  @Test func rangeIdsNameTheValuesThatRun() throws {
+    #expect(
+      try ids("    start: [1]\n    sweep: {lr: {range: [0.1, 0.7, 0.1]}}\n") == [
+        "s/a[lr=0.1]", "s/a[lr=0.2]", "s/a[lr=0.3]", "s/a[lr=0.4]", "s/a[lr=0.5]", "s/a[lr=0.6]", "s/a[lr=0.7]",
+      ])
+    #expect(
+      try ids("    start: [1]\n    sweep: {lr: {range: [0.3, 0.1, -0.1]}}\n") == [
+        "s/a[lr=0.3]", "s/a[lr=0.2]", "s/a[lr=0.1]",
+      ])
+  }
+
+  @Test func casesAndSweepMultiply() throws {
+    let suite = try loadSuite(
+      """
+      suite: s
+      scenarios:
+        - name: a
+          landscape: parabola
+          start: [1.5]
+          cases:
+            - {lr: 0.05, expect: monotone}
+            - {lr: 0.5, expect: one-shot}
+          sweep:
+            start: [[1.5], [-3]]
+            optimizer.momentum: [0.1, 0.5]
+      """)
+    let scenario = try #require(suite.scenarios.first)
+    #expect(scenario.instanceCount == 2 * 2 * 2)
+    let instances = scenario.instances
+    #expect(
+      instances.map(\.id) == [
+        "s/a[start=[1.5],optimizer.momentum=0.1,lr=0.05]", "s/a[start=[1.5],optimizer.momentum=0.5,lr=0.05]",
+        "s/a[start=[-3],optimizer.momentum=0.1,lr=0.05]", "s/a[start=[-3],optimizer.momentum=0.5,lr=0.05]",
+        "s/a[start=[1.5],optimizer.momentum=0.1,lr=0.5]", "s/a[start=[1.5],optimizer.momentum=0.5,lr=0.5]",
+        "s/a[start=[-3],optimizer.momentum=0.1,lr=0.5]", "s/a[start=[-3],optimizer.momentum=0.5,lr=0.5]",
+      ])
+    #expect(instances[7].problem.start == [-3])
+    #expect(instances[7].problem.optimizer == .sgd(SGD(momentum: 0.5)))
+    #expect(instances[7].problem.schedule == .constant(0.5))
+    #expect(instances[7].expectations.map(\.check) == [.regime([.oneShot])])
+    #expect(instances[2].expectations.map(\.check) == [.regime([.monotone])])
+  }
+
+  @Test func aLargeGeneratedAxisIsGeneratedOnDemand() throws {
+    let suite = try loadSuite(
+      "suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n    start: [1.5]\n    sweep:\n      lr: {linspace: [0.01, 0.02, 100001]}\n      steps: [10, 20]\n"
+    )
+    let scenario = try #require(suite.scenarios.first)
+    #expect(scenario.instanceCount == 200_002)
+    #expect(scenario.plan.groups.map(\.keepsDecodedValues) == [false, true], "no value is kept per learning rate")
+    // lr value i is (100_000 + i)/10_000_000, exactly rounded; lr varies slowest, then steps.
+    let middle = scenario.instance(at: 2 * 50_000 + 1)
+    #expect(middle.id == "s/a[lr=0.015,steps=20]")
+    #expect(middle.problem.schedule == .constant(0.015))
+    #expect(middle.problem.settings.steps == 20)
+    #expect(scenario.instance(at: 200_001).id == "s/a[lr=0.02,steps=20]")
+    #expect(scenario.instance(at: 2 * 12_346).problem.schedule == .constant(0.0112346))
+  }
+
+  @Test func aProblemWithAGeneratedValueNamesTheValueOnce() {
+    #expect(
+      problems("suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n    start: [1]\n    sweep: {lr: {logspace: [0, 400, 3]}}\n")
+        == ["test.yaml:6:17: error: 'lr' must be finite, found inf (value 3 of logspace [0, 400, 3])"])
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n    start: [1]\n    sweep: {optimizer.momentum: {linspace: [-1, 1, 1000]}}\n"
+      ) == [
+        "test.yaml:6:33: error: Invalid momentum value: -1.0 (value 1 of linspace [-1, 1, 1000])"
+      ])
+  }
+
+  @Test func repeatedGeneratedValuesAreRefusedOnce() {
+    #expect(
+      problems("suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n    start: [1]\n    sweep: {lr: {linspace: [0.5, 0.5, 3]}}\n")
+        == [
+          "test.yaml:6:17: error: sweep 'lr': linspace [0.5, 0.5, 3] gives 0.5 twice (values 1 and 2); ids would collide"
+        ])
+  }
+
+  /// Validation checks one combination per class of alike values; checking every instance must
+  /// find the same problems at the same places.
+  @Test(arguments: [
+    // start against swept landscapes of two dimensions
+    "    start: [1, 1]\n    sweep:\n      landscape: [parabola, ravine, bowl]\n      lr: {linspace: [0.01, 0.1, 50]}\n",
+    // swept starts against a swept landscape option
+    "    sweep:\n      landscape.a: {linspace: [1, 2, 30]}\n      start: [[1], [1, 2], [3]]\n",
+    // a cosine schedule too short for some swept step counts
+    "    start: [1]\n    lr: {schedule: cosine, lr: 0.1, warmup_steps: 20}\n    sweep:\n      steps: {range: [10, 40, 5]}\n      lr.lr: {linspace: [0.1, 0.2, 40]}\n",
+    // OneCycle's momentum cycling against swept optimizers
+    "    start: [1]\n    lr: {schedule: onecycle, max_lr: 0.1}\n    sweep:\n      optimizer: [sgd, adagrad, adam, adadelta]\n      optimizer.weight_decay: {linspace: [0, 0.1, 20]}\n",
+    // theory expectations against swept optimizers, clipping and learning rates
+    "    start: [1]\n    expect: {regime: theory}\n    sweep:\n      optimizer: [sgd, adam]\n      clip: [none, {max_norm: 1}]\n      lr: {logspace: [-3, -1, 3]}\n",
+    // best_lr: theory needs plain gradient descent
+    "    start: [1]\n    find: {best_lr: {between: [0.01, 1]}}\n    expect: {best_lr: theory}\n    sweep:\n      optimizer.momentum: {range: [0, 0.9, 0.1]}\n",
+    // final_point against swept dimensions, with cases
+    "    cases: [{start: [1]}, {start: [1, 1]}]\n    sweep:\n      landscape: [parabola, bowl]\n      expect: [{final_point: {near: [0], within: 1}}, monotone]\n",
+    // batch sizes against least-squares sample counts
+    "    start: [0, 0]\n    landscape: {preset: least-squares, samples: 64, features: 2}\n    sweep:\n      batch_size: {range: [16, 128, 16]}\n      landscape.samples: [32, 64, 256]\n",
+    // a valid sweep
+    "    start: [1]\n    sweep:\n      lr: {linspace: [0.01, 0.9, 200]}\n      optimizer.momentum: [0, 0.5]\n      steps: [10, 20]\n",
+  ])
+  func checkingClassesFindsWhatCheckingEveryInstanceFinds(_ keys: String) throws {
+    let text = "suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n" + keys
+    let (classSuite, byClass) = ConfigLoader.load(text: text, file: "t.yaml")
+    let (everySuite, byInstance) = ConfigLoader.load(text: text, file: "t.yaml", checkingEveryInstance: true)
+    #expect((classSuite == nil) == (everySuite == nil))
+    #expect(Set(byClass.map(\.mark)) == Set(byInstance.map(\.mark)), "\(byClass) vs \(byInstance)")
+    #expect(Set(byClass.map(\.message)).isSubset(of: Set(byInstance.map(\.message))))
+  }
+
+  @Test func theComparisonOfValidationsCanFail() {
+    // The sweeps above that should be refused are refused (so the comparison is not vacuous).
+    let refused = [
+      "    start: [1, 1]\n    sweep:\n      landscape: [parabola, ravine, bowl]\n",
+      "    start: [1]\n    lr: {schedule: cosine, lr: 0.1, warmup_steps: 20}\n    sweep:\n      steps: {range: [10, 40, 5]}\n",
+    ]
+    for keys in refused {
+      #expect(!problems("suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n" + keys).isEmpty)
+    }
+  }
+}

@@ -293,7 +293,38 @@ enum SuiteDecoder {
       }
       axes.append(SweepAxis(key: key, path: path, values: values, mark: pair.key.mark))
     }
-    return axes.sorted { ScenarioKeys.canonicalOrder($0.key, $1.key) }
+    return withoutOverriddenValues(axes, decoding: &decoding).sorted { ScenarioKeys.canonicalOrder($0.key, $1.key) }
+  }
+
+  /// The axes without those that set a value another axis's values set too (`optimizer.momentum`
+  /// next to `optimizer: [{name: sgd, momentum: 0.5}]`): the ids would name the other axis's
+  /// value while the dotted one runs. Each such axis is reported, with where the other sets it.
+  private static func withoutOverriddenValues(_ axes: [SweepAxis], decoding: inout Decoding) -> [SweepAxis] {
+    axes.filter { child in
+      for parent in axes where parent.path.count < child.path.count && child.path.starts(with: parent.path) {
+        guard case .listed(let values) = parent.values else { continue }
+        let inner = child.path[parent.path.count...]
+        for value in values {
+          var node = parent.path.count == 1 ? NodeMerging.widen(value, key: parent.path[0]) : value
+          var keyMark: Mark?
+          for key in inner {
+            guard let pair = node.pairs?.first(where: { $0.key.string == key }) else {
+              keyMark = nil
+              break
+            }
+            keyMark = pair.key.mark
+            node = pair.value
+          }
+          guard let keyMark else { continue }
+          let name = inner.joined(separator: ".")
+          decoding.error(
+            "sweep '\(child.key)' sets '\(name)', which a value of sweep '\(parent.key)' sets too (the ids would name a value that does not run); set it in one of them",
+            at: child.mark, notes: [.init("sweep '\(parent.key)' sets '\(name)' here", at: keyMark)])
+          return false
+        }
+      }
+      return true
+    }
   }
 
   /// Whether listed sweep values are distinct as ids see them; reports the first repeat.

@@ -153,6 +153,28 @@ private func ids(_ keys: String) throws -> [String] {
     #expect(instances[2].expectations.map(\.check) == [.regime([.monotone])])
   }
 
+  @Test func aDottedKeyCombinesWithAKeyWhoseValuesLeaveItUnset() throws {
+    let suite = try loadSuite(
+      """
+      suite: s
+      scenarios:
+        - name: a
+          landscape: parabola
+          start: [1]
+          sweep:
+            optimizer: [sgd, {name: sgd, nesterov: true}]
+            optimizer.momentum: [0.1, 0.2]
+      """)
+    let instances = try #require(suite.scenarios.first).instances
+    #expect(
+      instances.map(\.id) == [
+        "s/a[optimizer=sgd,optimizer.momentum=0.1]", "s/a[optimizer=sgd,optimizer.momentum=0.2]",
+        "s/a[optimizer=sgd(nesterov=true),optimizer.momentum=0.1]",
+        "s/a[optimizer=sgd(nesterov=true),optimizer.momentum=0.2]",
+      ])
+    #expect(instances[3].problem.optimizer == .sgd(SGD(momentum: 0.2, nesterov: true)))
+  }
+
   @Test func aLargeGeneratedAxisIsGeneratedOnDemand() throws {
     let suite = try loadSuite(
       "suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n    start: [1.5]\n    sweep:\n      lr: {linspace: [0.01, 0.02, 100001]}\n      steps: [10, 20]\n"

@@ -99,7 +99,11 @@ enum NodeMerging {
 
   /// The canonical text of a value inside an instance id: numbers in shortest round-trip form,
   /// lists as `[a,b]`, mappings as `kind(key=value,...)` with keys sorted, so the same value
-  /// gives the same id however it was spelled.
+  /// gives the same id however it was spelled. A mapping that names its kind (`name:` of an
+  /// optimizer, `preset:` of a landscape, `schedule:` of an lr) lists only the options it
+  /// changes: an option equal to its default is left out (`{name: sgd, momentum: 0.9, nesterov:
+  /// false}` is `sgd(momentum=0.9)`, `{name: sgd, momentum: 0}` is `sgd`), and a constant
+  /// schedule is its lr (`{schedule: constant, lr: 0.1}` is `0.1`).
   static func idText(_ node: Node) -> String {
     switch node.content {
     case .scalar(let text, let value):
@@ -113,13 +117,50 @@ enum NodeMerging {
       return "[" + items.map(idText).joined(separator: ",") + "]"
     case .mapping(let pairs):
       let named = pairs.first { discriminators.contains($0.key.string ?? "") }
-      let options = pairs.filter { $0.key.string != named?.key.string }
-        .map { (key: $0.key.string ?? idText($0.key), value: idText($0.value)) }
-        .sorted { $0.key < $1.key }
-        .map { "\($0.key)=\($0.value)" }
-        .joined(separator: ",")
+      let declarations = named.flatMap { declaredOptions($0.key.string!, $0.value.string) } ?? []
+      if named?.key.string == "schedule", named?.value.string == "constant", pairs.count == 2,
+        let rate = pairs.first(where: { $0.key.string == "lr" })?.value, rate.number != nil
+      {
+        return idText(rate)
+      }
+      let options = pairs.filter { pair in
+        pair.key.string != named?.key.string && !isDefault(pair, declarations: declarations)
+      }
+      .map { (key: $0.key.string ?? idText($0.key), value: idText($0.value)) }
+      .sorted { $0.key < $1.key }
+      .map { "\($0.key)=\($0.value)" }
+      .joined(separator: ",")
       guard let named else { return "(\(options))" }
       return options.isEmpty ? idText(named.value) : "\(idText(named.value))(\(options))"
     }
+  }
+
+  /// The options declared for the kind a discriminator names (`name: sgd` → SGD's options).
+  private static func declaredOptions(_ discriminator: String, _ kind: String?) -> [OptionDeclaration]? {
+    guard let kind else { return nil }
+    switch discriminator {
+    case "name": return OptimizerCatalog.optimizer(named: kind)?.options
+    case "preset": return LandscapeCatalog.preset(named: kind)?.options
+    case "schedule": return ScheduleCatalog.schedule(named: kind)?.options
+    default: return nil
+    }
+  }
+
+  /// Whether an option entry sets its declared default (so leaving it out changes nothing).
+  private static func isDefault(_ pair: Node.Pair, declarations: [OptionDeclaration]) -> Bool {
+    guard let declaration = declarations.first(where: { $0.name == pair.key.string }),
+      let defaultValue = declaration.defaultValue
+    else { return false }
+    let value: OptionValue?
+    switch declaration.kind {
+    case .number: value = pair.value.number.map { .number($0) }
+    case .flag:
+      if case .bool(let flag)? = pair.value.scalar { value = .flag(flag) } else { value = nil }
+    case .numbers:
+      let numbers = pair.value.items?.compactMap(\.number)
+      value = numbers.flatMap { $0.count == pair.value.items?.count ? .numbers($0) : nil }
+    case .choice: value = pair.value.string.map { .text($0) }
+    }
+    return value == defaultValue
   }
 }

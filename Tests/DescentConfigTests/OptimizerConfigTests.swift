@@ -81,7 +81,7 @@ import YAMLNode
 
   @Test func schedulesDecodeWithTheirDefaults() throws {
     let cases: [(String, LearningRateSchedule, String)] = [
-      ("{schedule: constant, lr: 0.1}", .constant(0.1), "constant(lr=0.1)"),
+      ("{schedule: constant, lr: 0.1}", .constant(0.1), "0.1"),
       (
         "{schedule: step, lr: 0.1, step_size: 30}", .step(StepSchedule(rate: 0.1, stepSize: 30)),
         "step(lr=0.1,step_size=30)"

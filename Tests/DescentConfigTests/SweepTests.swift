@@ -253,3 +253,57 @@ private func ids(_ keys: String) throws -> [String] {
     }
   }
 }
+
+/// Ids name what runs: a kind and the options it changes, so equal runs have equal ids.
+@Suite struct CanonicalIdTests {
+  @Test(arguments: [
+    ("optimizer", "{name: sgd, momentum: 0.9, nesterov: false}", "sgd(momentum=0.9)"),
+    ("optimizer", "{name: sgd, momentum: 0}", "sgd"),
+    ("optimizer", "{name: sgd, momentum: 0.0, dampening: 0, weight_decay: 0, maximize: false}", "sgd"),
+    ("optimizer", "{name: adam, betas: [0.9, 0.999], eps: 1.0e-8}", "adam"),
+    ("optimizer", "{name: adam, betas: [0.9, 0.99]}", "adam(betas=[0.9,0.99])"),
+    ("optimizer", "{name: adamw, weight_decay: 0.01}", "adamw"),
+    ("optimizer", "{name: adamw, weight_decay: 0}", "adamw(weight_decay=0)"),
+    ("landscape", "{preset: ravine, ratio: 100}", "ravine"),
+    ("landscape", "{preset: ravine, ratio: 1.0e1}", "ravine(ratio=10)"),
+    ("landscape", "{preset: quadratic, eigenvalues: [1, 2], angle: 0}", "quadratic(eigenvalues=[1,2])"),
+    ("lr", "{schedule: constant, lr: 0.1}", "0.1"),
+    ("lr", "{schedule: step, lr: 0.1, step_size: 30, gamma: 0.1}", "step(lr=0.1,step_size=30)"),
+    ("lr", "{schedule: onecycle, max_lr: 0.1, anneal: cos, three_phase: false}", "onecycle(max_lr=0.1)"),
+    ("clip", "{max_norm: 1.0}", "(max_norm=1)"),
+  ])
+  func optionsAtTheirDefaultsAreLeftOut(key: String, value: String, id: String) throws {
+    let landscape = key == "landscape" ? "" : "    landscape: {preset: ravine, ratio: 10}\n"
+    let suite = try loadSuite(
+      "suite: s\nscenarios:\n  - name: a\n    start: [1, 1]\n" + landscape + "    cases:\n      - {\(key): \(value)}\n")
+    let instance = try #require(suite.scenarios.first?.instances.first)
+    #expect(instance.id == "s/a[\(key)=\(id)]")
+  }
+
+  @Test func equivalentCasesCollide() {
+    let text = """
+      suite: s
+      scenarios:
+        - name: a
+          landscape: parabola
+          start: [1]
+          cases:
+            - {optimizer: sgd}
+            - {optimizer: {name: sgd, momentum: 0, nesterov: false}}
+      """
+    #expect(
+      problems(text) == [
+        "test.yaml:8:9: error: two cases give the same id 's/a[optimizer=sgd]'\ntest.yaml:7:9: note: the other case is here"
+      ])
+  }
+
+  @Test func theReportedTextsAreCanonicalToo() throws {
+    let suite = try loadSuite(
+      "suite: s\nscenarios:\n  - name: a\n    landscape: {preset: ravine, ratio: 100}\n    start: [1, 1]\n    optimizer: {name: sgd, momentum: 0.9, dampening: 0}\n    lr: {schedule: constant, lr: 0.01}\n"
+    )
+    let instance = try #require(suite.scenarios.first?.instances.first)
+    #expect(instance.landscapeText == "ravine")
+    #expect(instance.optimizerText == "sgd(momentum=0.9)")
+    #expect(instance.learningRateText == "0.01")
+  }
+}

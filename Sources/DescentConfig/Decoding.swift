@@ -50,9 +50,7 @@ struct Decoding {
     var result: [(String, Mark, Node)] = []
     for pair in pairs {
       guard let key = pair.key.string else {
-        error(
-          "keys of \(what) must be strings, found \(pair.key.typeDescription) '\(pair.key.sourceText)'",
-          at: pair.key.mark)
+        error("keys of \(what) must be strings, found \(describe(pair.key))", at: pair.key.mark)
         continue
       }
       if let ignoringPrefix, key.hasPrefix(ignoringPrefix) { continue }
@@ -67,13 +65,14 @@ struct Decoding {
 
   /// Reports `key` as unknown, suggesting the closest allowed key or listing them all.
   mutating func unknownKey(_ key: String, at mark: Mark, allowed: [String], kind: String = "key") {
+    let name = Self.quoted(key)
     if let suggestion = Spelling.closest(to: key, among: allowed) {
       suggestedKeys.insert(suggestion)
-      error("unknown \(kind) '\(key)' (did you mean '\(suggestion)'?)", at: mark)
+      error("unknown \(kind) \(name) (did you mean '\(suggestion)'?)", at: mark)
     } else if allowed.isEmpty {
-      error("unknown \(kind) '\(key)' (this takes no options)", at: mark)
+      error("unknown \(kind) \(name) (this takes no options)", at: mark)
     } else {
-      error("unknown \(kind) '\(key)' (expected one of: \(allowed.joined(separator: ", ")))", at: mark)
+      error("unknown \(kind) \(name) (expected one of: \(allowed.joined(separator: ", ")))", at: mark)
     }
   }
 
@@ -204,35 +203,70 @@ struct Decoding {
   /// A description of what a node holds, for "found ..." in messages.
   func describe(_ node: Node) -> String {
     switch node.content {
-    case .scalar(let text, .string): "'\(text)'"
+    case .scalar(let text, .string): Self.quoted(text)
     case .scalar(let text, .null): text.isEmpty ? "nothing" : "null"
-    case .scalar(let text, _): "\(node.typeDescription) (\(text))"
+    case .scalar(let text, _): "\(node.typeDescription) (\(Self.shortened(text)))"
+    case .sequence(let items) where items.isEmpty: "an empty list"
+    case .mapping(let pairs) where pairs.isEmpty: "an empty mapping"
     default: node.typeDescription
     }
   }
+
+  /// Text for a message, cut after 40 characters (a 2 MB key is not repeated in full).
+  static func shortened(_ text: String) -> String {
+    guard let (prefix, count) = cut(text) else { return text }
+    return "\(prefix)… (\(count) characters)"
+  }
+
+  /// `'text'`, or `'first 40 characters…' (N characters)`.
+  static func quoted(_ text: String) -> String {
+    guard let (prefix, count) = cut(text) else { return "'\(text)'" }
+    return "'\(prefix)…' (\(count) characters)"
+  }
+
+  private static func cut(_ text: String) -> (prefix: String, count: Int)? {
+    let limit = 40
+    guard text.utf8.count > limit, text.unicodeScalars.count > limit else { return nil }
+    return (String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit))), text.unicodeScalars.count)
+  }
 }
 
-/// Spelling suggestions ("did you mean ...?") by edit distance.
+/// Spelling suggestions ("did you mean ...?"): by edit distance, else by a shared prefix.
 public enum Spelling {
-  /// The candidate closest to `word`, if it is close enough to be a plausible typo:
-  /// distance ≤ 3 and less than half the longer word.
+  /// The candidate closest to `word`, if it is close enough to be a plausible typo — edit
+  /// distance ≤ 3 and less than half the longer word — or else the one candidate that `word`
+  /// begins or ends a name of (`warmup` → `warmup_steps`, `epsilon` → `eps`,
+  /// `anneal_strategy` → `anneal`; the shorter of the two at least 3 characters).
+  /// - Complexity: O(Σ m·n) over the candidates whose length is within the allowed distance of
+  ///   `word`'s (others are skipped: a 2 MB word costs one pass over it).
   public static func closest(to word: String, among candidates: [String]) -> String? {
+    let lowered = Array(word.lowercased().unicodeScalars)
     var best: (candidate: String, distance: Int)?
     for candidate in candidates {
-      let distance = editDistance(word.lowercased(), candidate.lowercased())
-      let limit = min(3, max(1, max(word.count, candidate.count) / 2))
+      let other = Array(candidate.lowercased().unicodeScalars)
+      let limit = min(3, max(1, max(lowered.count, other.count) / 2))
+      guard abs(lowered.count - other.count) <= limit else { continue }
+      let distance = editDistance(lowered, other)
       guard distance <= limit else { continue }
       if best == nil || distance < best!.distance { best = (candidate, distance) }
     }
-    return best?.candidate
+    if let best { return best.candidate }
+    let prefixed = candidates.filter { candidate in
+      let other = Array(candidate.lowercased().unicodeScalars)
+      guard min(other.count, lowered.count) >= 3 else { return false }
+      return lowered.starts(with: other) || other.starts(with: lowered)
+    }
+    return prefixed.count == 1 ? prefixed[0] : nil
   }
 
   /// The optimal-string-alignment distance between two strings: insertions, deletions,
   /// substitutions and transpositions of adjacent characters (`rnu` → `run` is 1).
   /// - Complexity: O(m·n).
   public static func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.unicodeScalars)
-    let b = Array(b.unicodeScalars)
+    editDistance(Array(a.unicodeScalars), Array(b.unicodeScalars))
+  }
+
+  static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)

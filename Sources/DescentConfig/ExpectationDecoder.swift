@@ -23,6 +23,13 @@ enum ExpectationDecoder {
       return regimeCheck(node, decoding: &decoding).map { [Expectation($0, key: "regime", at: node.mark)] }
     }
     guard let entries = decoding.entries(of: node, allowed: keys, what: "'expect'") else { return nil }
+    if node.pairs?.isEmpty ?? false {
+      // It would pass whatever ran; leave `expect` out to expect nothing.
+      decoding.error(
+        "'expect' is empty: give a regime or a mapping of expectations such as {regime: monotone}, or leave it out",
+        at: node.mark)
+      return nil
+    }
     var expectations: [Expectation] = []
     var ok = true
     for entry in entries {

@@ -93,7 +93,7 @@ enum SuiteDecoder {
         && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-+".unicodeScalars.contains(scalar))
     }
     guard allowed else {
-      decoding.error("\(what) '\(text)' may only contain letters, digits, '.', '_', '-' and '+'", at: node.mark)
+      decoding.error("\(what) \(Decoding.quoted(text)) may only contain letters, digits, '.', '_', '-' and '+'", at: node.mark)
       return nil
     }
     return text

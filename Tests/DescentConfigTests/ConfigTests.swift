@@ -220,3 +220,20 @@ func problems(_ text: String, file: String = "test.yaml") -> [String] {
     #expect(diagnostics.map(\.description) == ["\(folder.path)/x.yaml:1:1: error: this is a folder, not a config file"])
   }
 }
+
+@Suite struct SpellingTests {
+  @Test func typosAreFoundByEditDistance() {
+    #expect(Spelling.closest(to: "momentun", among: ["momentum", "dampening"]) == "momentum")
+    #expect(Spelling.closest(to: "Nesterov", among: ["nesterov"]) == "nesterov")
+    #expect(Spelling.closest(to: "xyz", among: ["momentum", "dampening"]) == nil)
+  }
+
+  @Test func namesFromOtherLibrariesAreFoundByPrefix() {
+    #expect(Spelling.closest(to: "anneal_strategy", among: ["max_lr", "anneal", "pct_start"]) == "anneal")
+    #expect(Spelling.closest(to: "epsilon", among: ["betas", "eps", "weight_decay"]) == "eps")
+    #expect(Spelling.closest(to: "warmup", among: ["lr", "min_lr", "warmup_steps", "decay_steps"]) == "warmup_steps")
+    #expect(Spelling.closest(to: "cycle", among: ["cycle_momentum", "cycle_steps"]) == nil, "ambiguous")
+    #expect(Spelling.closest(to: "ep", among: ["eps"]) == "eps", "one edit away")
+    #expect(Spelling.closest(to: "e", among: ["eps", "eta"]) == nil)
+  }
+}

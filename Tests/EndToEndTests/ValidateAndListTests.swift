@@ -79,4 +79,51 @@ import Testing
     let filtered = try DescentBinary.run(["list", forward, "--filter", "*lr=0.005*", "--filter", "*steps=100]"])
     #expect(filtered.lines.count == 6 + 6 - 2)
   }
+
+  @Test func hugeGeneratorsAndProductsAreRefusedWithPositionsNotCrashes() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let scenario = "suite: big\nscenarios:\n  - name: a\n    landscape: parabola\n    start: [1]\n"
+    let range = try folder.write("range.yaml", scenario + "    sweep: {lr: {range: [0, 1e300, 1e-300]}}\n")
+    let result = try DescentBinary.run(["validate", range])
+    #expect(result.exitCode == 2)
+    #expect(
+      result.stderr.hasPrefix(
+        "\(range):6:36: error: 'range' would produce about 10^600 values, more than 10000000\n"), "\(result.stderr)")
+    let product = try folder.write(
+      "product.yaml",
+      scenario + "    sweep:\n" + ["a", "b", "c", "d"].map { "      optimizer.\($0): {range: [1, 60000, 1]}\n" }.joined())
+    let overflow = try DescentBinary.run(["validate", product])
+    #expect(overflow.exitCode == 2)
+    #expect(
+      overflow.stderr.hasPrefix(
+        "\(product):7:7: error: scenario 'a' expands to 60000 × 60000 × 60000 × 60000 instances, more than 10000000; split it into several scenarios\n"
+      ), "\(overflow.stderr)")
+    #expect(overflow.stderr.contains("\(product):10:7: error: unknown key 'd'"))
+  }
+
+  @Test func listNamesTheValuesARangeRuns() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let file = try folder.write(
+      "range.yaml",
+      "suite: r\nscenarios:\n  - name: a\n    landscape: parabola\n    start: [1]\n    sweep: {lr: {range: [0.1, 0.7, 0.1]}}\n"
+    )
+    let result = try DescentBinary.run(["list", file])
+    #expect(result.exitCode == 0)
+    #expect(result.lines == ["0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7"].map { "r/a[lr=\($0)]" })
+  }
+
+  @Test func foldersSkipHiddenEntriesAndReadFoldersNamedLikeConfigs() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let suite = { (name: String) in "suite: \(name)\nscenarios:\n  - {name: a, landscape: bowl, start: [1, 1]}\n" }
+    try folder.write("configs/.hidden/broken.yaml", "suite: [\n")
+    try folder.write("configs/.also-hidden.yaml", "suite: [\n")
+    try folder.write("configs/x.yaml/inner.yaml", suite("inner"))
+    try folder.write("configs/top.yaml", suite("top"))
+    let result = try DescentBinary.run(["list", "configs"], in: folder.path)
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(result.lines == ["top/a", "inner/a"], "files in sorted path order")
+  }
 }

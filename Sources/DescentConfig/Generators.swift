@@ -175,7 +175,8 @@ struct NumberGrid: Sendable, Hashable {
       return tooMany("about 10^\(Int((magnitude + 1e-6).rounded(.down)))")
     }
     let count = Int((span + 1e-9).rounded(.down)) + 1
-    return NumberGrid(kind: .range, count: count, mark: mark, text: text, formula: .stepped(low: low, step: step, high: high))
+    return NumberGrid(
+      kind: .range, count: count, mark: mark, text: text, formula: .stepped(low: low, step: step, high: high))
   }
 }
 

@@ -163,7 +163,8 @@ enum OptionDecoder {
         } else {
           let hint = Spelling.closest(to: value, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
           decoding.error(
-            "\(what) must be one of: \(allowed.joined(separator: ", ")), found \(Decoding.quoted(value))\(hint)", at: entry.value.mark)
+            "\(what) must be one of: \(allowed.joined(separator: ", ")), found \(Decoding.quoted(value))\(hint)",
+            at: entry.value.mark)
           ok = false
         }
       }

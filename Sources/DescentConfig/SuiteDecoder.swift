@@ -93,7 +93,8 @@ enum SuiteDecoder {
         && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-+".unicodeScalars.contains(scalar))
     }
     guard allowed else {
-      decoding.error("\(what) \(Decoding.quoted(text)) may only contain letters, digits, '.', '_', '-' and '+'", at: node.mark)
+      decoding.error(
+        "\(what) \(Decoding.quoted(text)) may only contain letters, digits, '.', '_', '-' and '+'", at: node.mark)
       return nil
     }
     return text
@@ -185,7 +186,8 @@ enum SuiteDecoder {
     let tooMany = instanceCount.map { $0 > maximumInstancesPerScenario } ?? true
     if tooMany {
       let product = (variants.count > 1 ? ["\(variants.count) cases"] : []) + factors.map(String.init)
-      let total = instanceCount.map { "\($0) instances (\(product.joined(separator: " × ")))" }
+      let total =
+        instanceCount.map { "\($0) instances (\(product.joined(separator: " × ")))" }
         ?? "\(product.joined(separator: " × ")) instances"
       decoding.error(
         "scenario '\(name)' expands to \(total), more than \(maximumInstancesPerScenario); split it into several scenarios",

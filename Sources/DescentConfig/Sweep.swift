@@ -144,7 +144,9 @@ struct SweepGroup: Sendable {
       }
       if keeps { kept.append(patch) }
       for expectation in patch.expectations ?? [] {
-        if case .fasterThan(let scenario, _) = expectation.check { fasterThanTargets.append((scenario, expectation.mark)) }
+        if case .fasterThan(let scenario, _) = expectation.check {
+          fasterThanTargets.append((scenario, expectation.mark))
+        }
       }
       if representatives != nil {
         let facts = CheckFacts(patch, key: key)

@@ -97,13 +97,18 @@ private func ids(_ keys: String) throws -> [String] {
   }
 
   @Test func hugeRangesAreRefusedBeforeCounting() throws {
-    #expect(try gridProblems("{range: [0, 1, 1e-20]}") == ["1:19: error: 'range' would produce about 10^20 values, more than 10000000"])
+    #expect(
+      try gridProblems("{range: [0, 1, 1e-20]}") == [
+        "1:19: error: 'range' would produce about 10^20 values, more than 10000000"
+      ])
     #expect(
       try gridProblems("{range: [0, 1e300, 1e-300]}") == [
         "1:23: error: 'range' would produce about 10^600 values, more than 10000000"
       ])
     #expect(
-      try gridProblems("{range: [0, 10000000, 1]}") == ["1:26: error: 'range' would produce 10000001 values, more than 10000000"])
+      try gridProblems("{range: [0, 10000000, 1]}") == [
+        "1:26: error: 'range' would produce 10000001 values, more than 10000000"
+      ])
     #expect(try grid("{range: [1, 10000000, 1]}").count == 10_000_000)
   }
 }
@@ -193,7 +198,9 @@ private func ids(_ keys: String) throws -> [String] {
 
   @Test func aProblemWithAGeneratedValueNamesTheValueOnce() {
     #expect(
-      problems("suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n    start: [1]\n    sweep: {lr: {logspace: [0, 400, 3]}}\n")
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n    start: [1]\n    sweep: {lr: {logspace: [0, 400, 3]}}\n"
+      )
         == ["test.yaml:6:17: error: 'lr' must be finite, found inf (value 3 of logspace [0, 400, 3])"])
     #expect(
       problems(
@@ -205,7 +212,9 @@ private func ids(_ keys: String) throws -> [String] {
 
   @Test func repeatedGeneratedValuesAreRefusedOnce() {
     #expect(
-      problems("suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n    start: [1]\n    sweep: {lr: {linspace: [0.5, 0.5, 3]}}\n")
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n    start: [1]\n    sweep: {lr: {linspace: [0.5, 0.5, 3]}}\n"
+      )
         == [
           "test.yaml:6:17: error: sweep 'lr': linspace [0.5, 0.5, 3] gives 0.5 twice (values 1 and 2); ids would collide"
         ])

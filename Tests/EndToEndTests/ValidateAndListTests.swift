@@ -92,7 +92,8 @@ import Testing
         "\(range):6:36: error: 'range' would produce about 10^600 values, more than 10000000\n"), "\(result.stderr)")
     let product = try folder.write(
       "product.yaml",
-      scenario + "    sweep:\n" + ["a", "b", "c", "d"].map { "      optimizer.\($0): {range: [1, 60000, 1]}\n" }.joined())
+      scenario + "    sweep:\n"
+        + ["a", "b", "c", "d"].map { "      optimizer.\($0): {range: [1, 60000, 1]}\n" }.joined())
     let overflow = try DescentBinary.run(["validate", product])
     #expect(overflow.exitCode == 2)
     #expect(

@@ -107,7 +107,8 @@ import Testing
     #expect(
       document.diagnostics == [
         Diagnostic(
-          at: Mark(line: 5, column: 3), "a mapping takes one '<<' merge key; merge several mappings with '<<: [*a, *b]'",
+          at: Mark(line: 5, column: 3),
+          "a mapping takes one '<<' merge key; merge several mappings with '<<: [*a, *b]'",
           notes: [.init("the first '<<' is here", at: Mark(line: 4, column: 3))])
       ])
   }
@@ -196,7 +197,8 @@ import Testing
   @Test func invalidUTF8IsPositionedAtItsFirstBadByte() throws {
     let bytes = Array("suite: s\r\ndescription: \"ça".utf8) + [0xE9, 0x22, 0x0A]
     #expect(
-      throws: Diagnostic(at: Mark(line: 2, column: 17), "the file is not valid UTF-8 (byte 0xE9 here); save it as UTF-8")
+      throws: Diagnostic(
+        at: Mark(line: 2, column: 17), "the file is not valid UTF-8 (byte 0xE9 here); save it as UTF-8")
     ) {
       try YAMLReader.text(ofUTF8: bytes)
     }

@@ -52,9 +52,11 @@ public enum YAMLReader {
 }
 
 extension YAMLReader {
-  /// The text of UTF-8 `bytes`, or a diagnostic positioned at the first byte that is not UTF-8.
+  /// The text of UTF-8 `bytes` without a leading byte-order mark, or a diagnostic positioned at
+  /// the first byte that is not UTF-8.
   /// - Complexity: O(n).
   public static func text(ofUTF8 bytes: [UInt8]) throws(Diagnostic) -> String {
+    let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
     var parser = Unicode.UTF8.ForwardParser()
     var iterator = bytes.makeIterator()
     var offset = 0

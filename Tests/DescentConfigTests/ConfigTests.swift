@@ -1,5 +1,6 @@
 import DescentConfig
 import DescentCore
+import Foundation
 import TestSupport
 import Testing
 import YAMLNode
@@ -206,6 +207,17 @@ func problems(_ text: String, file: String = "test.yaml") -> [String] {
     #expect(loaded.suites.map(\.name) == ["nested", "visible"])
     // A hidden folder named explicitly is still read.
     #expect(ConfigLoader.load(paths: [folder.path + "/.hidden"]).suites.map(\.name) == ["hidden-folder"])
+  }
+
+  @Test func aFileStartingWithAByteOrderMarkLoads() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let file = folder.path + "/bom.yaml"
+    let bytes = [0xEF, 0xBB, 0xBF] + Array(suite.replacingOccurrences(of: "SUITE", with: "bom").utf8)
+    #expect(FileManager.default.createFile(atPath: file, contents: Data(bytes)))
+    let (loaded, diagnostics) = ConfigLoader.load(file: file)
+    #expect(diagnostics.isEmpty)
+    #expect(loaded?.name == "bom")
   }
 
   @Test func aFolderNamedLikeAConfigIsSearchedNotRead() throws {

@@ -203,6 +203,13 @@ import Testing
       try YAMLReader.text(ofUTF8: bytes)
     }
     #expect(try YAMLReader.text(ofUTF8: Array("a: ç\n".utf8)) == "a: ç\n")
+    // A byte-order mark is not part of the text (and does not shift columns).
+    #expect(try YAMLReader.text(ofUTF8: [0xEF, 0xBB, 0xBF] + Array("a: 1\n".utf8)) == "a: 1\n")
+    #expect(
+      throws: Diagnostic(at: Mark(line: 1, column: 4), "the file is not valid UTF-8 (byte 0xFF here); save it as UTF-8")
+    ) {
+      try YAMLReader.text(ofUTF8: [0xEF, 0xBB, 0xBF] + Array("a: ".utf8) + [0xFF])
+    }
   }
 
   @Test func byteOffsetsBecomeLinesAndColumns() {

@@ -169,7 +169,7 @@ struct NumberGrid: Sendable, Hashable {
     }
     let span = (high - low) / step
     guard span >= -1e-9 else { return empty() }
-    guard span.isFinite, span < Double(Generators.maximumCount) else {
+    guard span.isFinite, span + 1e-9 < Double(Generators.maximumCount) else {
       // |hi − lo| / |step| as a power of ten, from logarithms (the quotient itself may overflow).
       let magnitude = (Elementary.log(abs(high - low)) - Elementary.log(abs(step))) / Elementary.log(10)
       return tooMany("about 10^\(Int((magnitude + 1e-6).rounded(.down)))")

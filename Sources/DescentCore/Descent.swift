@@ -340,8 +340,9 @@ func iterate<
     while true {
       classifier.observe(step: step, error: error, dimension: n)
       loss = kernel.evaluate(x, gradient: gradient, dimension: n)
-      if step == 0 { initialLoss = loss }
-      if step > noiseStart { gapSum += loss - referenceValue }
+      // Marked unlikely so they stay branches: as selects, the sums would chain every step.
+      if _slowPath(step == 0) { initialLoss = loss }
+      if _slowPath(step > noiseStart) { gapSum += loss - referenceValue }
       gradientSquares = 0
       for i in 0..<n { gradientSquares += gradient[i] * gradient[i] }
       // The square root is taken only where a norm is consumed (a no-op observer drops it).

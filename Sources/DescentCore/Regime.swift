@@ -137,7 +137,7 @@ public struct RegimeClassifier {
         }
       }
     }
-    if step == midStep { midNormSquared = normSquared }
+    if _slowPath(step == midStep) { midNormSquared = normSquared }
     finalNormSquared = normSquared
     if !(normSquared <= toleranceSquared) { lastStepAboveTolerance = step }
     if !(normSquared <= boundSquared) {

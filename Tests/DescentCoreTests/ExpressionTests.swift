@@ -97,19 +97,19 @@ import Testing
   }
 
   @Test func compilationFoldsConstantsAndSharesSubexpressions() throws {
-    // 1 − x, (1 − x)², y − x² (a linear square), (1 − x)² + 100·(y − x²)² (another).
-    #expect(try ExpressionLandscape("(1 - x)^2 + 100*(y - x^2)^2").instructionCount == 4)
+    // (1 − x)² (a squared affine), y − x² (a linear square), (1 − x)² + 100·(y − x²)² (another).
+    #expect(try ExpressionLandscape("(1 - x)^2 + 100*(y - x^2)^2").instructionCount == 3)
     #expect(try ExpressionLandscape("3*x^2").instructionCount == 1, "a scaled square")
-    // x², x² + y − 11, (…)², y², x + y² − 7, (…)² + (…)².
-    #expect(try ExpressionLandscape("(x^2 + y - 11)^2 + (x + y^2 - 7)^2").instructionCount == 6)
+    // x², (x² + y − 11)² (a squared linear offset), y², x + y² − 7, (…)² + (…)².
+    #expect(try ExpressionLandscape("(x^2 + y - 11)^2 + (x + y^2 - 7)^2").instructionCount == 5)
     #expect(try ExpressionLandscape("x^2 + x^2").instructionCount == 2, "x² is computed once")
     #expect(try ExpressionLandscape("2*pi*x").instructionCount == 1, "2·π is folded")
     #expect(try ExpressionLandscape("x*2*pi").instructionCount == 2, "(x·2)·π is not")
     #expect(try ExpressionLandscape("x + sqrt(4)*exp(0)").instructionCount == 1)
     #expect(try ExpressionLandscape("x").instructionCount == 0)
-    // (x+y+1), its square, the quadratic (+ 3x² and + 3y² fused into their sums, 6xy), P = 1 + s²·poly
-    // in one instruction; Q likewise; P·Q.
-    #expect(try ExpressionLandscape(GoldsteinPrice().expressionText).instructionCount == 19)
+    // (x+y+1)² in one instruction, the quadratic in five (19 − 14x, + 3x², − 14y, + 6xy, + 3y²),
+    // P = 1 + s²·poly in one; Q likewise; P·Q.
+    #expect(try ExpressionLandscape(GoldsteinPrice().expressionText).instructionCount == 15)
     #expect(try value("x", at: [4]) == 4)
   }
 
@@ -131,6 +131,13 @@ import Testing
       ("3*x^2 + y", 3 * (x * x) + y, [3 * (2 * x), 1]),
       ("y - x^2", y - x * x, [-(2 * x), 1]),
       ("x^2 - 2*y", x * x - 2 * y, [2 * x, -2]),
+      ("(1 - x)^2 + y", (1 - x) * (1 - x) + y, [2 * (1 - x) * -1, 1]),
+      ("(x + 2)^2 - y", (x + 2) * (x + 2) - y, [2 * (x + 2), -1]),
+      ("(2*x - 3*y)^2", (2 * x - 3 * y) * (2 * x - 3 * y), [2 * (2 * x - 3 * y) * 2, 2 * (2 * x - 3 * y) * -3]),
+      ("(x + y + 1)^2", (x + y + 1) * (x + y + 1), [2 * (x + y + 1), 2 * (x + y + 1)]),
+      ("y + 6*x*y", y + 6 * x * y, [y * 6, 1 + 6 * x]),
+      ("y - 36*x*y", y - 36 * x * y, [-(y * 36), 1 - 36 * x]),
+      ("x*y + y", x * y + y, [y, x + 1]),
       ("x^2 + 100*(y - x)^2", x * x + 100 * ((y - x) * (y - x)), [2 * x + 100 * (2 * (y - x) * -1), 100 * (2 * (y - x))]),
       ("(x - y)^2*100", (x - y) * (x - y) * 100, [100 * (2 * (x - y)), 100 * (2 * (x - y) * -1)]),
       ("x + -y", x + -y, [1, -1]),

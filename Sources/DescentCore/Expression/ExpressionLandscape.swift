@@ -79,7 +79,8 @@ public struct ExpressionLandscape: Landscape, Sendable, Hashable, ExpressionConv
       let instructions = program.instructions.map { instruction in
         ExpressionKernel.Instruction(
           operation: instruction.operation, left: UnsafePointer(registers + Int(instruction.left) * stride),
-          right: UnsafePointer(registers + Int(instruction.right) * stride), constant: instruction.constant,
+          right: UnsafePointer(registers + Int(instruction.right) * stride),
+          third: UnsafePointer(registers + Int(instruction.third) * stride), constant: instruction.constant,
           secondConstant: instruction.secondConstant, thirdConstant: instruction.thirdConstant)
       }
       return try instructions.withUnsafeBufferPointer { instructions in
@@ -130,6 +131,7 @@ public struct ExpressionKernel: LandscapeKernel {
     var operation: ExpressionOperation
     var left: UnsafePointer<Double>
     var right: UnsafePointer<Double>
+    var third: UnsafePointer<Double>
     var constant: Double
     var secondConstant: Double
     var thirdConstant: Double
@@ -213,6 +215,31 @@ public struct ExpressionKernel: LandscapeKernel {
         target[0] = c * (u * u)
         let slope = 2 * u
         for k in 1..<stride { target[k] = c * (slope * a[k]) }
+      case .productAdd:
+        // a ± (c·p)·q, as `scaledProduct` then `add`/`subtract` (±1 is exact; a + (−r) = a − r).
+        let q = instruction.third
+        let sign = instruction.secondConstant
+        let (u, v) = (c * b[0], q[0])
+        target[0] = a[0] + sign * (u * v)
+        for k in 1..<stride { target[k] = a[k] + sign * (v * (c * b[k]) + u * q[k]) }
+      case .squaredAffine:
+        // (c·a + c₀)², as `affine` then `square`.
+        let u = c * a[0] + instruction.secondConstant
+        target[0] = u * u
+        let slope = 2 * u
+        for k in 1..<stride { target[k] = slope * (c * a[k]) }
+      case .squaredLinear:
+        let d = instruction.secondConstant
+        let u = c * a[0] + d * b[0]
+        target[0] = u * u
+        let slope = 2 * u
+        for k in 1..<stride { target[k] = slope * (c * a[k] + d * b[k]) }
+      case .squaredLinearOffset:
+        let d = instruction.secondConstant
+        let u = (c * a[0] + d * b[0]) + instruction.thirdConstant
+        target[0] = u * u
+        let slope = 2 * u
+        for k in 1..<stride { target[k] = slope * (c * a[k] + d * b[k]) }
       case .linearSquare:
         // c₁·a + c₂·(u·u) with the tangent c₁·a′ + c₂·(2u·b′), as `linear` over a `square`.
         let (d, u) = (instruction.secondConstant, b[0])
@@ -383,6 +410,20 @@ struct HyperDual {
       case .affine: value = a.scaled(by: c) + HyperDual(instruction.secondConstant)
       case .scaledProduct: value = a.scaled(by: c) * registers[Int(instruction.right)]
       case .scaledSquare: value = a.chain(a.value * a.value, 2 * a.value, 2).scaled(by: c)
+      case .productAdd:
+        let product = registers[Int(instruction.right)].scaled(by: c) * registers[Int(instruction.third)]
+        value = a + product.scaled(by: instruction.secondConstant)
+      case .squaredAffine, .squaredLinear, .squaredLinearOffset:
+        var inner = a.scaled(by: c)
+        if instruction.operation != .squaredAffine {
+          inner = inner + registers[Int(instruction.right)].scaled(by: instruction.secondConstant)
+        }
+        switch instruction.operation {
+        case .squaredAffine: inner = inner + HyperDual(instruction.secondConstant)
+        case .squaredLinearOffset: inner = inner + HyperDual(instruction.thirdConstant)
+        default: break
+        }
+        value = inner.chain(inner.value * inner.value, 2 * inner.value, 2)
       case .linearSquare:
         let b = registers[Int(instruction.right)]
         value = a.scaled(by: c) + b.chain(b.value * b.value, 2 * b.value, 2).scaled(by: instruction.secondConstant)

@@ -20,6 +20,12 @@ public enum ExpressionOperation: UInt8, Sendable, Hashable {
   case linearSquare
   /// c₁·(a·b) + c₀ with c₁ = ±1: a product plus or minus a constant (`1 + s^2*p`, `0.3 - x*y`).
   case productOffset
+  /// a ± (c·p)·q: a sum with a (scaled) product its only use (`… + 6*x*y`); p is `right`, q `third`,
+  /// c the constant, ±1 the second constant.
+  case productAdd
+  /// (c·a + c₀)², (c₁·a + c₂·b)² and ((c₁·a + c₂·b) + c₀)²: an affine, linear or linear-offset
+  /// instruction squared by its only use (`(1 - x)^2`, `(2*x - 3*y)^2`, `(x + y + 1)^2`).
+  case squaredAffine, squaredLinear, squaredLinearOffset
   // a ∘ c, c ∘ a with a constant c
   case addConstant, multiplyConstant
   /// c − a.
@@ -43,6 +49,8 @@ struct ExpressionInstruction: Sendable, Hashable {
   var operation: ExpressionOperation
   var left: Int32
   var right: Int32
+  /// The third operand of `productAdd`.
+  var third: Int32 = 0
   var constant: Double
   /// c₂ of `linear`, `linearOffset`; c₀ of `affine`.
   var secondConstant: Double = 0
@@ -53,7 +61,7 @@ struct ExpressionInstruction: Sendable, Hashable {
   var key: [UInt64] {
     [
       UInt64(operation.rawValue), UInt64(bitPattern: Int64(left)), UInt64(bitPattern: Int64(right)),
-      constant.bitPattern, secondConstant.bitPattern, thirdConstant.bitPattern,
+      UInt64(bitPattern: Int64(third)), constant.bitPattern, secondConstant.bitPattern, thirdConstant.bitPattern,
     ]
   }
 }
@@ -85,13 +93,110 @@ struct ExpressionProgram: Sendable, Hashable {
     self.variableCount = variableCount
     constants = compiler.constants
     let shift = Int32(compiler.constants.count)
-    instructions = compiler.instructions.map { instruction in
+    let numbered = compiler.instructions.map { instruction in
       var moved = instruction
       moved.left = compiler.finalRegister(instruction.left, shift: shift)
       moved.right = compiler.finalRegister(instruction.right, shift: shift)
       return moved
     }
-    self.result = Int(compiler.finalRegister(result, shift: shift))
+    (instructions, self.result) = Self.fusingPairs(
+      numbered, result: Int(compiler.finalRegister(result, shift: shift)),
+      firstInstructionRegister: variableCount + compiler.constants.count)
+  }
+
+  /// Whether `operation` reads its `right` operand (every case listed, so a new one must say).
+  static func readsRight(_ operation: ExpressionOperation) -> Bool {
+    switch operation {
+    case .add, .subtract, .multiply, .divide, .power, .minimum, .maximum, .linear, .linearOffset, .scaledProduct,
+      .productOffset, .productAdd, .linearSquare, .squaredLinear, .squaredLinearOffset:
+      true
+    case .affine, .scaledSquare, .squaredAffine, .addConstant, .multiplyConstant, .subtractFromConstant,
+      .divideByConstant, .divideConstantBy, .integerPower, .powerConstant, .constantPower, .negate, .square, .exp, .log,
+      .sqrt, .sin, .cos, .tan, .tanh, .abs:
+      false
+    }
+  }
+
+  /// Fuses an instruction into its only use where the pair has a one-instruction form that rounds
+  /// exactly as the two do: a square of an affine/linear/linear-offset value, and a sum or
+  /// difference with a (scaled) product. Instructions come in dependency order, so one pass sees
+  /// every pair; registers are renumbered after the removals.
+  static func fusingPairs(_ instructions: [ExpressionInstruction], result: Int, firstInstructionRegister first: Int)
+    -> ([ExpressionInstruction], Int)
+  {
+    var uses = [Int](repeating: 0, count: first + instructions.count)
+    for instruction in instructions {
+      uses[Int(instruction.left)] += 1
+      if readsRight(instruction.operation) { uses[Int(instruction.right)] += 1 }
+    }
+    uses[result] += 1
+    var program = instructions
+    var removed = [Bool](repeating: false, count: instructions.count)
+    /// The instruction computing register `register`, when it is used only once.
+    func soleProducer(_ register: Int32) -> Int? {
+      let index = Int(register) - first
+      guard index >= 0, uses[Int(register)] == 1, !removed[index] else { return nil }
+      return index
+    }
+    for index in program.indices {
+      var instruction = program[index]
+      switch instruction.operation {
+      case .square:
+        guard let producer = soleProducer(instruction.left) else { continue }
+        let inner = program[producer]
+        instruction = inner
+        switch inner.operation {
+        case .affine: instruction.operation = .squaredAffine
+        case .linear: instruction.operation = .squaredLinear
+        case .linearOffset: instruction.operation = .squaredLinearOffset
+        case .addConstant, .subtractFromConstant:
+          // a + k and k − a as affine forms, 1·a + k and (−1)·a + k: the same values to the bit
+          // (k + (−a) = k − a, and multiplying by ±1 is exact).
+          instruction = ExpressionInstruction(
+            operation: .squaredAffine, left: inner.left, right: 0,
+            constant: inner.operation == .addConstant ? 1 : -1, secondConstant: inner.constant)
+        default: continue
+        }
+        removed[producer] = true
+      case .add, .subtract:
+        // a ± r with r a product used only here (also r + a: addition commutes exactly).
+        var (sum, product) = (instruction.left, instruction.right)
+        if soleProducer(product).map({ [.multiply, .scaledProduct].contains(program[$0].operation) }) != true {
+          guard instruction.operation == .add else { continue }
+          (sum, product) = (product, sum)
+        }
+        guard let producer = soleProducer(product),
+          [.multiply, .scaledProduct].contains(program[producer].operation)
+        else { continue }
+        let inner = program[producer]
+        instruction = ExpressionInstruction(
+          operation: .productAdd, left: sum, right: inner.left, third: inner.right,
+          constant: inner.operation == .multiply ? 1 : inner.constant,
+          secondConstant: instruction.operation == .add ? 1 : -1)
+        removed[producer] = true
+      default: continue
+      }
+      program[index] = instruction
+    }
+    // Renumber: instruction registers shift down past the removed ones.
+    var register = [Int32](repeating: 0, count: instructions.count)
+    var next = Int32(first)
+    for index in program.indices where !removed[index] {
+      register[index] = next
+      next += 1
+    }
+    func renumbered(_ operand: Int32) -> Int32 {
+      Int(operand) >= first ? register[Int(operand) - first] : operand
+    }
+    var kept: [ExpressionInstruction] = []
+    for index in program.indices where !removed[index] {
+      var instruction = program[index]
+      instruction.left = renumbered(instruction.left)
+      if readsRight(instruction.operation) { instruction.right = renumbered(instruction.right) }
+      if instruction.operation == .productAdd { instruction.third = renumbered(instruction.third) }
+      kept.append(instruction)
+    }
+    return (kept, Int(renumbered(Int32(result))))
   }
 
   /// Builds the instruction list. Provisional register numbers: variables 0 ..< n, constants

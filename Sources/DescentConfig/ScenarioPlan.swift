@@ -315,13 +315,9 @@ struct ScenarioPlan: Sendable {
   ) -> Bool {
     var ok = true
     let notApplicable = TheoryApplicability.reasonNotApplicable(problem)
-    if case .constant = problem.schedule {
-    } else {
-      // A search varies one constant lr; silently dropping the schedule would answer another question.
-      for search in searches {
-        decoding.error(
-          "'\(search.kind.rawValue)' searches over a constant lr, but this scenario's lr is a schedule; give a number as 'lr' (or drop the search)",
-          at: search.mark)
+    for search in searches {
+      if let reason = Self.searchNotApplicable(search.kind, problem: problem) {
+        decoding.error("'\(search.kind.rawValue)' \(reason)", at: search.mark)
         ok = false
       }
     }
@@ -346,6 +342,26 @@ struct ScenarioPlan: Sendable {
       }
     }
     return ok
+  }
+
+  /// Why a search cannot answer its question for `problem`, or nil. Both vary one constant lr; the
+  /// divergence threshold is a property of SGD on exact, unclipped gradients (an adaptive step or
+  /// a clipped one does not grow with the gradient, and noise keeps every run moving).
+  static func searchNotApplicable(_ kind: SearchKind, problem: Problem) -> String? {
+    guard case .constant = problem.schedule else {
+      return "searches over a constant lr, but this scenario's lr is a schedule; give a number as 'lr' (or drop the search)"
+    }
+    if !problem.stochasticGradient.isExact {
+      return "compares runs of one lr, which noisy or mini-batch gradients make random; drop 'noise'/'batch_size' (or the search)"
+    }
+    guard kind == .criticalLearningRate else { return nil }
+    guard case .sgd = problem.optimizer else {
+      return "is SGD's divergence threshold; an adaptive optimizer's step does not grow with the gradient, so it has none"
+    }
+    if problem.clipping != nil {
+      return "is SGD's divergence threshold; clipped gradients bound every step, so there is none"
+    }
+    return nil
   }
 
   /// `suite/scenario` or `suite/scenario[key=value,...]`.

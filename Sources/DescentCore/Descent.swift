@@ -69,10 +69,11 @@ public struct ReferencePoint: Sendable, Hashable {
   /// x* for a landscape that knows no critical point: Newton's method on ∇f = 0 from `finalPoint`
   /// (from `start` when the run ended outside the finite numbers or Newton fails from there), with
   /// the Hessian's pseudo-inverse (directions of curvature below 1e-12·max|λ| are left alone, so a
-  /// degenerate critical point such as x⁴'s is approached linearly). Accepted when the iteration
-  /// stalls (a step below 1e-15 relative) or after 100 steps, at a finite point whose gradient is
-  /// at most 1e-8·max(1, ‖∇f‖ where Newton began); nil when neither start finds one.
-  /// - Complexity: O(n³) per Newton step, at most 200 steps.
+  /// degenerate critical point such as x⁴'s is approached linearly). Accepted only when the
+  /// iteration settles — a step below 1e-15 relative within 500 steps — at a finite point whose
+  /// gradient is at most 1e-8·max(1, ‖∇f‖ where Newton began); f = eˣ, whose Newton steps stay 1,
+  /// or 1/x², whose grow, have no such point. nil when neither start finds one.
+  /// - Complexity: O(n³) per Newton step, at most 1000 steps.
   public static func estimate<L: Landscape>(for landscape: L, finalPoint: [Double], start: [Double]) -> ReferencePoint?
   {
     for origin in [finalPoint, start] where origin.allSatisfy(\.isFinite) {
@@ -88,10 +89,14 @@ public struct ReferencePoint: Sendable, Hashable {
     var x = origin
     let initialSlope = norm(landscape.gradient(at: x))
     guard initialSlope.isFinite else { return nil }
-    for _ in 0..<100 {
+    var settled = false
+    for _ in 0..<500 {
       let gradient = landscape.gradient(at: x)
       guard gradient.allSatisfy(\.isFinite) else { return nil }
-      if gradient.allSatisfy({ $0 == 0 }) { break }
+      if gradient.allSatisfy({ $0 == 0 }) {
+        settled = true
+        break
+      }
       let spectrum = SymmetricEigendecomposition(landscape.hessian(at: x))
       guard spectrum.eigenvalues.allSatisfy(\.isFinite) else { return nil }
       let cutoff = 1e-12 * (spectrum.eigenvalues.map(abs).max() ?? 0)
@@ -103,8 +108,12 @@ public struct ReferencePoint: Sendable, Hashable {
       }
       for i in x.indices { x[i] -= step[i] }
       guard x.allSatisfy(\.isFinite) else { return nil }
-      if norm(step) <= 1e-15 * max(1, norm(x)) { break }
+      if norm(step) <= 1e-15 * max(1, norm(x)) {
+        settled = true
+        break
+      }
     }
+    guard settled else { return nil }
     let slope = norm(landscape.gradient(at: x))
     return slope <= 1e-8 * max(1, initialSlope) ? x : nil
   }

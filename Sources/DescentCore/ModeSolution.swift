@@ -10,18 +10,22 @@
 /// |---|---|
 /// | b = 0 (one multiplier a) | a^{k−1} |
 /// | complex, ρe^{±iθ} | ρ^{k−1}·sin(kθ)/sin θ |
-/// | real σ₁ ≠ σ₂ | (σ₁^k − σ₂^k)/(σ₁ − σ₂), with expm1/log1p when they are close |
+/// | real σ₁ ≠ σ₂ | (σ₁^k − σ₂^k)/(σ₁ − σ₂), as −σ₁^k·expm1(−k·ln(σ₁/σ₂))/(σ₁ − σ₂) when they are close |
 /// | double, σ | k·σ^{k−1} |
 ///
-/// Every U_k is a sum of k products of k − 1 multipliers, so |U_k| ≤ ρ^{k−1}·min(k, D) with
-/// ρ = max|σ| and D = 2ρ/|σ₁ − σ₂|; `envelope(at:)` bounds |e_k| with it.
+/// Envelope: U_k = σ_p·U_{k−1} + σ_q^{k−1} for either labelling of the multipliers, so
+/// c·U_k − b·U_{k−1} = σ_p(c − σ_q)·U_{k−1} + c·σ_q^{k−1}; with |U_j| ≤ ρ^{j−1}·min(j, D)
+/// (ρ = max|σ|, D = 2ρ/|σ₁ − σ₂|), |e_k| ≤ |e₀|·ρ^{k−1}·(|c| + δ·min(k−1, D)), δ = min_q |c − σ_q|.
+/// Near a double root both δ and the transient are small, so the bound stays close to |e_k|.
 struct ModeSolution {
   let dynamics: ModeDynamics
   let initialError: Double
   /// ρ, the largest modulus of the multipliers.
   let radius: Double
-  /// D of the bound on |U_k| (1 with one multiplier, ∞ for a double root).
+  /// D of the bound on |U_k| (∞ for a double root).
   let spread: Double
+  /// δ = min over the multipliers σ of |c − σ|.
+  let offset: Double
   /// Whether the mode can change sign more than once: a multiplier is negative or complex. (With
   /// real multipliers σ₁ > σ₂ ≥ 0, e_k = Aσ₁^k + Bσ₂^k has at most one zero, as (σ₁/σ₂)^k is monotone.)
   let canOscillate: Bool
@@ -30,7 +34,7 @@ struct ModeSolution {
   private enum Form {
     case single(Double)
     case complex(radius: Double, angle: Double, sine: Double)
-    /// σ₁, σ₂ and d = |σ₁ − σ₂|.
+    /// σ₁, σ₂ (|σ₁| ≥ |σ₂|) and d = |σ₁ − σ₂|.
     case real(Double, Double, difference: Double)
     case double(Double)
   }
@@ -38,12 +42,13 @@ struct ModeSolution {
   init(dynamics: ModeDynamics, initialError: Double) {
     self.dynamics = dynamics
     self.initialError = initialError
-    let (a, b) = (dynamics.a, dynamics.b)
-    let discriminant = a * a - 4 * b
+    let (a, b, c) = (dynamics.a, dynamics.b, dynamics.c)
+    let discriminant = dynamics.discriminant
     if b == 0 {
       form = .single(a)
       radius = abs(a)
       spread = 1
+      offset = 0  // e_k = c·a^{k−1}·e₀ exactly
       canOscillate = a < 0
     } else if discriminant < 0 {
       let radius = b.squareRoot()
@@ -52,11 +57,13 @@ struct ModeSolution {
       form = .complex(radius: radius, angle: Elementary.atan2(imaginary, a / 2), sine: sine)
       self.radius = radius
       spread = 1 / sine
+      offset = ((c - a / 2) * (c - a / 2) + imaginary * imaginary).squareRoot()
       canOscillate = true
     } else if discriminant == 0 {
       form = .double(a / 2)
       radius = abs(a / 2)
       spread = .infinity
+      offset = abs(c - a / 2)
       canOscillate = a < 0
     } else {
       let roots = dynamics.roots
@@ -64,6 +71,7 @@ struct ModeSolution {
       form = .real(roots[0].real, roots[1].real, difference: difference)
       radius = abs(roots[0].real)
       spread = 2 * radius / difference
+      offset = min(abs(c - roots[0].real), abs(c - roots[1].real))
       canOscillate = roots[0].real < 0 || roots[1].real < 0
     }
   }
@@ -86,54 +94,50 @@ struct ModeSolution {
       return Double(k) * Self.power(root, k - 1)
     case .real(let first, let second, let difference):
       if first * second > 0 && difference < 1e-3 * abs(first) {
-        // Close roots of one sign: σ₁^k − σ₂^k = σ₂^k·expm1(k·ln(σ₁/σ₂)), without cancellation.
+        // Close roots of one sign s: σ₁^k − σ₂^k = s^k·|σ₁|^k·(−expm1(−k·ln|σ₁/σ₂|)), without
+        // cancellation, and σ₁ − σ₂ = s·d; |σ₁|^k under- or overflows alone, never into NaN.
         let (larger, smaller) = (abs(first), abs(second))
-        let growth = Elementary.expMinusOne(Double(k) * Elementary.logOnePlus((larger - smaller) / smaller))
-        let sign: Double = first < 0 && k % 2 == 0 ? -1 : 1  // σ₁ − σ₂ carries the sign of σ₁
-        return sign * Elementary.pow(smaller, Double(k)) * growth / difference
+        let fraction = -Elementary.expMinusOne(-Double(k) * Elementary.logOnePlus(difference / smaller))
+        let sign: Double = first < 0 && k % 2 == 0 ? -1 : 1  // s^{k−1}
+        return sign * Elementary.pow(larger, Double(k)) * fraction / difference
       }
       return (Self.power(first, k) - Self.power(second, k)) / (first - second)
     }
   }
 
-  /// e_k.
+  /// e_k (0 for every k when the mode starts at 0, whatever its multipliers).
   func error(at k: Int) -> Double {
-    if k == 0 { return initialError }
+    if k == 0 || initialError == 0 { return initialError }
     let previous = k == 1 ? 0 : lucas(k - 1)
     return initialError * (dynamics.c * lucas(k) - dynamics.b * previous)
   }
 
-  /// An upper bound on |e_k|: |e₀| at k = 0, |c·e₀| at k = 1, and for k ≥ 2
-  /// |e₀|·(|c|·ρ + |b|)·ρ^{k−2}·min(k, D).
+  /// An upper bound on |e_k|: |e₀| at k = 0, then |e₀|·ρ^{k−1}·(|c| + δ·min(k−1, D)).
   func envelope(at k: Int) -> Double {
-    switch k {
-    case 0: return abs(initialError)
-    case 1: return abs(dynamics.c * initialError)
-    default:
-      if radius == 0 { return 0 }
-      return abs(initialError) * (abs(dynamics.c) * radius + abs(dynamics.b)) * Elementary.pow(radius, Double(k - 2))
-        * min(Double(k), spread)
-    }
+    if k == 0 || initialError == 0 { return abs(initialError) }
+    let ramp = offset == 0 ? 0 : offset * min(Double(k - 1), spread)
+    return abs(initialError) * Elementary.pow(radius, Double(k - 1)) * (abs(dynamics.c) + ramp)
   }
 
-  /// A step from which `envelope` no longer increases (ρ < 1): past both the end of the
-  /// min(k, D) ramp and the peak of k·ρ^k at 1/ln(1/ρ).
+  /// A step from which `envelope` no longer increases (ρ < 1): past the end of the min(j, D) ramp,
+  /// and past j = ρ/(1 − ρ) − |c|/δ, where ρ^j·(|c| + δj) turns down.
   var envelopeDecreasesFrom: Int {
-    guard radius < 1, radius > 0 else { return 2 }
-    let peak = min(spread, 1 / -Elementary.log(radius))
-    return peak < 1e15 ? max(2, Int(peak.rounded(.up)) + 1) : Int.max / 4
+    guard radius < 1, radius > 0, offset > 0 else { return 1 }
+    let turn = min(spread, max(0, radius / (1 - radius) - abs(dynamics.c) / offset))
+    return turn < 1e15 ? Int(turn.rounded(.up)) + 2 : Int.max / 4
   }
 
-  /// The largest envelope over steps k… (k ≥ 2) up to `end`: at k once it decreases, else at its
-  /// turning point; at `end` when the mode does not decay.
+  /// The largest envelope over steps k…end (k ≥ 1): at k once it decreases, else bounded with its
+  /// ramp at the turning point; at `end` when the mode does not decay.
   func envelopeSupremum(from k: Int, to end: Int) -> Double {
     guard k <= end else { return 0 }
+    if initialError == 0 { return 0 }
     if radius >= 1 { return envelope(at: end) }
     let turn = envelopeDecreasesFrom
     if k >= turn { return envelope(at: k) }
-    // Before the turn: ρ^{j−2} ≤ ρ^{k−2} and min(j, D) ≤ min(turn, D).
-    return abs(initialError) * (abs(dynamics.c) * radius + abs(dynamics.b)) * Elementary.pow(radius, Double(k - 2))
-      * min(Double(min(turn, end)), spread)
+    // Before the turn: ρ^{j−1} ≤ ρ^{k−1} and min(j − 1, D) ≤ min(turn − 1, D).
+    let ramp = offset * min(Double(min(turn, end) - 1), spread)
+    return abs(initialError) * Elementary.pow(radius, Double(k - 1)) * (abs(dynamics.c) + ramp)
   }
 }
 

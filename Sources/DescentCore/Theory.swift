@@ -54,6 +54,9 @@ public struct ModeDynamics: Sendable, Hashable {
   public let a: Double
   public let b: Double
   public let c: Double
+  /// a² − 4b, written per method so that it keeps its digits where a ≈ 2 and b ≈ 1 (β → 1, small
+  /// steps), where a·a − 4·b would cancel them away.
+  public let discriminant: Double
 
   public init(eigenvalue: Double, learningRate: Double, method: MomentumMethod) {
     let h = learningRate * eigenvalue
@@ -61,17 +64,22 @@ public struct ModeDynamics: Sendable, Hashable {
     switch method {
     case .gradientDescent:
       (a, b, c) = (1 - h, 0, 1 - h)
+      discriminant = a * a
     case .heavyBall(let beta, let dampening):
-      (a, b, c) = (1 + beta - (1 - dampening) * h, beta, 1 - h)
+      // (1 + β − η)² − 4β = (1 − β)² − 2(1 + β)η + η², η = (1 − τ)h.
+      let step = (1 - dampening) * h
+      (a, b, c) = (1 + beta - step, beta, 1 - h)
+      discriminant = (1 - beta) * (1 - beta) - 2 * (1 + beta) * step + step * step
     case .nesterov(let beta):
+      // (1 + β)²(1 − h)² − 4β(1 − h) = (1 − h)((1 − β)² − (1 + β)²h).
       (a, b, c) = ((1 + beta) * (1 - h), beta * (1 - h), 1 - (1 + beta) * h)
+      discriminant = (1 - h) * ((1 - beta) * (1 - beta) - (1 + beta) * (1 + beta) * h)
     }
   }
 
   /// The multipliers σ₁, σ₂ (real and imaginary parts), largest modulus first.
   public var roots: [(real: Double, imaginary: Double)] {
     if b == 0 { return [(a, 0), (0, 0)] }
-    let discriminant = a * a - 4 * b
     if discriminant >= 0 {
       let root = discriminant.squareRoot()
       // The larger root without cancellation; the other from σ₁σ₂ = b.
@@ -83,7 +91,7 @@ public struct ModeDynamics: Sendable, Hashable {
   }
 
   /// Whether the multipliers are complex (the mode rotates: underdamped momentum).
-  public var isComplex: Bool { b != 0 && a * a - 4 * b < 0 }
+  public var isComplex: Bool { b != 0 && discriminant < 0 }
 
   /// The largest |σ|: the factor by which the mode's error shrinks per step in the long run.
   public var spectralRadius: Double {

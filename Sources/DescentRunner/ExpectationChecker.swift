@@ -58,8 +58,12 @@ public enum ExpectationChecker {
       let predicted = numeric.usesTheory ? theoryValue(of: metric, result: result) : nil
       let expected = numeric.description(theory: predicted)
       if numeric.usesTheory && predicted == nil {
+        // Theory predicts no convergence: right when the run does not converge either.
+        let value = result.metric(metric)
+        let agrees = metric == .stepsToTolerance && value == nil
         return verdict(
-          false, expected: expected, measured: "theory predicts no value (the run is not predicted to converge)")
+          agrees, expected: "\(expected) (theory: not converged within \(result.instance.problem.settings.steps) steps)",
+          measured: value.map { NumberText.shortest($0) } ?? "not converged (\(describe(classification)))")
       }
       guard let value = result.metric(metric) else {
         let why =
@@ -74,6 +78,17 @@ public enum ExpectationChecker {
         numeric.accepts(value, theory: predicted), expected: expected, measured: NumberText.shortest(value))
     case .nearestMinimizer(let minimizer, let within):
       let known = result.instance.problem.landscape.landscape.minimizers
+      if known.isEmpty, outcome.reference.source != .given,
+        !outcome.reference.spectrum.eigenvalues.allSatisfy({ $0 > 0 })
+      {
+        // A landscape that lists no minimizers: x*, estimated from where the run ended, counts
+        // only when it is a minimum (a positive definite Hessian).
+        return verdict(
+          false, expected: minimizer.map { "nearest minimizer \(NumberText.list($0))" } ?? "near a minimizer",
+          measured:
+            "\(NumberText.list(outcome.finalPoint)), near the critical point \(NumberText.list(outcome.reference.point)), which is not a minimum (Hessian eigenvalues \(NumberText.list(outcome.reference.spectrum.eigenvalues.map { NumberText.rounded($0) })))"
+        )
+      }
       let candidates = known.isEmpty ? [outcome.reference.point] : known
       let nearest = candidates.min { distance(outcome.finalPoint, $0) < distance(outcome.finalPoint, $1) }!
       let gap = distance(outcome.finalPoint, nearest)

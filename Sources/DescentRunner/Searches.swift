@@ -26,13 +26,15 @@ public enum Searches {
   /// bracket spans more than a factor 2, then arithmetic. The bracket must have a stable lower end
   /// and an unstable upper end.
   ///
-  /// A run is unstable when it diverges, or when some eigen-component of its error (in the
-  /// eigenbasis at x*, the x* of a run at the bracket's lower end) peaks higher over the last
-  /// quarter of the run than over the second: peaks, not values, so a decaying component whose
-  /// oscillation happens to be near a crest at the end (momentum's rotating modes) is not taken
-  /// for a growing one. A search is not bound to the scenario's `steps`: it bisects with runs of
+  /// A run is unstable when it diverges, or when some eigen-component of its steps x_k − x_{k−1}
+  /// (in the eigenbasis at the x* of a run at the bracket's lower end) peaks no lower over the
+  /// last quarter of the run than over the second: peaks, not values, so a decaying component
+  /// whose oscillation happens to be near a crest at the end (momentum's rotating modes) is not
+  /// taken for a growing one; steps, not errors, so a run that settles anywhere is stable and a
+  /// bounded 2-cycle away from x* is not. A search is not bound to the scenario's `steps`: it bisects with runs of
   /// `steps` (at least 100), then again with runs twice as long, until two answers agree to 1e-10
-  /// (transients and slow rotations die out in longer runs) or the runs reach 2²⁰ steps.
+  /// (transients and slow rotations die out in longer runs) or the runs reach 2¹⁶ steps (or
+  /// `steps`, if more).
   public static func criticalLearningRate(_ problem: Problem, between lower: Double, and upper: Double) -> SearchOutcome
   {
     var evaluations = 0
@@ -46,7 +48,7 @@ public enum Searches {
     var pinned = problem
     pinned.givenMinimum = anchor.reference.point
     let firstHorizon = max(problem.settings.steps, 100)
-    let lastHorizon = max(firstHorizon, 1 << 20)
+    let lastHorizon = max(firstHorizon, 1 << 16)
 
     /// One bisection with runs of `horizon` steps: the threshold, or why the bracket is wrong.
     func bisect(horizon: Int) -> Result<Double, SearchFailure> {
@@ -160,50 +162,60 @@ extension Problem {
   }
 }
 
-/// The peaks of the error's eigen-components (e = Qᵀ(x − x*) at the reference) over the second
-/// and the last quarter of a run of `horizon` steps.
+/// The peaks of the eigen-components of the run's steps, d_k = Qᵀ(x_k − x_{k−1}) in the eigenbasis
+/// at the reference, over the second and the last quarter of a run of `horizon` steps. Steps, not
+/// errors: they decay exactly when the run settles, wherever it settles (an x* given to a few
+/// digits, a point off x*), and do not when it diverges or cycles (a 2-cycle's steps keep their
+/// size while its error stays bounded).
 struct ComponentPeaks: TrajectoryObserver {
-  let reference: [Double]
   let spectrum: SymmetricEigendecomposition
   let secondQuarter: Range<Int>
   let lastQuarter: ClosedRange<Int>
   private(set) var earlier: [Double]
   private(set) var later: [Double]
-  private var scale = 0.0
+  private var previous: [Double]
   private var difference: [Double]
+  private var scale = 1.0
 
   init(reference: ReferencePoint, horizon: Int) {
-    self.reference = reference.point
     spectrum = reference.spectrum
     secondQuarter = (horizon / 4)..<(horizon / 2)
     lastQuarter = (3 * horizon / 4)...horizon
     earlier = [Double](repeating: 0, count: reference.point.count)
     later = earlier
+    previous = earlier
     difference = earlier
   }
 
   mutating func record(
     step: Int, point: UnsafeBufferPointer<Double>, loss: Double, gradientNorm: Double, learningRate: Double
   ) {
-    let inSecond = secondQuarter.contains(step)
-    let inLast = lastQuarter.contains(step)
-    guard step == 0 || inSecond || inLast else { return }
-    for i in difference.indices { difference[i] = point[i] - reference[i] }
-    let components = spectrum.coordinates(of: difference)
+    defer { for i in previous.indices { previous[i] = point[i] } }
     if step == 0 {
-      scale = max(1, components.reduce(0) { $0 + $1 * $1 }.squareRoot())
+      scale = max(1, point.reduce(0) { $0 + $1 * $1 }.squareRoot())
       return
     }
-    for (i, component) in components.enumerated() {
+    let inSecond = secondQuarter.contains(step)
+    let inLast = lastQuarter.contains(step)
+    guard inSecond || inLast else { return }
+    let n = difference.count
+    for i in 0..<n { difference[i] = point[i] - previous[i] }
+    for j in 0..<n {
+      var component = 0.0
+      if let vectors = spectrum.eigenvectors {
+        for row in 0..<n { component += vectors[row * n + j] * difference[row] }
+      } else {
+        component = difference[spectrum.axisOrder[j]]
+      }
       // NaN compares false: a non-finite iterate makes the run divergent anyway.
-      if inSecond { earlier[i] = max(earlier[i], abs(component)) }
-      if inLast { later[i] = max(later[i], abs(component)) }
+      if inSecond { earlier[j] = max(earlier[j], abs(component)) }
+      if inLast { later[j] = max(later[j], abs(component)) }
     }
   }
 
-  /// Whether some component peaks higher late than earlier, above round-off (1e-10 of
-  /// max(1, ‖e₀‖): iterates that have converged jitter at the last bits of x*).
+  /// Whether some component's steps peak no lower late than earlier (the run does not settle),
+  /// above round-off: 1e-12 of max(1, ‖x₀‖), far above the last-bit jitter of a settled run.
   var isGrowing: Bool {
-    zip(earlier, later).contains { $1 > $0 && $1 > 1e-10 * scale }
+    zip(earlier, later).contains { $1 >= $0 && $1 > 1e-12 * scale }
   }
 }

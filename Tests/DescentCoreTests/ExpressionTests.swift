@@ -408,6 +408,12 @@ import Testing
     #expect(abs(quartic.reference.point[0]) < 3e-15)
     #expect(quartic.classification.regime == .crawling)
 
+    // eˣ has none either, though its gradient gets small: Newton's steps stay 1 and never settle.
+    let exponential = Problem(
+      landscape: .expression(try ExpressionLandscape("exp(x)")), start: [1], optimizer: .sgd(SGD()),
+      schedule: .constant(0.1))
+    #expect(throws: EngineError.noReferencePoint) { try Engine.run(exponential) }
+
     // No critical point at all (f = x): nothing to measure against, said clearly.
     let linear = Problem(
       landscape: .expression(try ExpressionLandscape("x")), start: [1], optimizer: .sgd(SGD()),

@@ -349,14 +349,17 @@ struct ScenarioPlan: Sendable {
   /// a clipped one does not grow with the gradient, and noise keeps every run moving).
   static func searchNotApplicable(_ kind: SearchKind, problem: Problem) -> String? {
     guard case .constant = problem.schedule else {
-      return "searches over a constant lr, but this scenario's lr is a schedule; give a number as 'lr' (or drop the search)"
+      return
+        "searches over a constant lr, but this scenario's lr is a schedule; give a number as 'lr' (or drop the search)"
     }
     if !problem.stochasticGradient.isExact {
-      return "compares runs of one lr, which noisy or mini-batch gradients make random; drop 'noise'/'batch_size' (or the search)"
+      return
+        "compares runs of one lr, which noisy or mini-batch gradients make random; drop 'noise'/'batch_size' (or the search)"
     }
     guard kind == .criticalLearningRate else { return nil }
     guard case .sgd = problem.optimizer else {
-      return "is SGD's divergence threshold; an adaptive optimizer's step does not grow with the gradient, so it has none"
+      return
+        "is SGD's divergence threshold; an adaptive optimizer's step does not grow with the gradient, so it has none"
     }
     if problem.clipping != nil {
       return "is SGD's divergence threshold; clipped gradients bound every step, so there is none"

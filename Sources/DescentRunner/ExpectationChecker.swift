@@ -62,7 +62,8 @@ public enum ExpectationChecker {
         let value = result.metric(metric)
         let agrees = metric == .stepsToTolerance && value == nil
         return verdict(
-          agrees, expected: "\(expected) (theory: not converged within \(result.instance.problem.settings.steps) steps)",
+          agrees,
+          expected: "\(expected) (theory: not converged within \(result.instance.problem.settings.steps) steps)",
           measured: value.map { NumberText.shortest($0) } ?? "not converged (\(describe(classification)))")
       }
       guard let value = result.metric(metric) else {

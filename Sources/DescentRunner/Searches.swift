@@ -66,10 +66,12 @@ public enum Searches {
         return .failure(SearchFailure(message: "the problem could not run"))
       }
       if lowUnstable {
-        return .failure(SearchFailure(message: "the bracket's lower end lr=\(NumberText.shortest(lower)) is already unstable"))
+        return .failure(
+          SearchFailure(message: "the bracket's lower end lr=\(NumberText.shortest(lower)) is already unstable"))
       }
       if !highUnstable {
-        return .failure(SearchFailure(message: "the bracket's upper end lr=\(NumberText.shortest(upper)) is still stable"))
+        return .failure(
+          SearchFailure(message: "the bracket's upper end lr=\(NumberText.shortest(upper)) is still stable"))
       }
       var (low, high) = (lower, upper)
       var rounds = 0

@@ -110,7 +110,9 @@ import Testing
     let problem = Problem(
       landscape: .ackley(Ackley()), start: [0.3, 0.2], optimizer: .sgd(SGD()), schedule: .constant(1e-3))
     let outcome = try Engine.run(problem)
-    guard case .failure(let error) = TheoryApplicability.report(for: problem, reference: outcome.reference, predicting: true)
+    guard
+      case .failure(let error) = TheoryApplicability.report(
+        for: problem, reference: outcome.reference, predicting: true)
     else {
       Issue.record("theory must decline at a kink")
       return

@@ -193,8 +193,11 @@ private func results(_ text: String) throws -> [InstanceResult] {
       """)
     #expect(all[0].status == .passed)
     #expect(all[1].status == .passed, "after 2 steps the run is in the basin, not yet at the minimum")
-    #expect(all[2].failureReasons.first?.hasPrefix("expected final_point nearest minimizer [3,2], within 1e-6 of it, measured [-2.80511") == true)
-    #expect(all[2].expectations[0].measured.contains("(nearest minimizer [-2.805118086952745,3.131312518250573], distance"))
+    #expect(
+      all[2].failureReasons.first?.hasPrefix(
+        "expected final_point nearest minimizer [3,2], within 1e-6 of it, measured [-2.80511") == true)
+    #expect(
+      all[2].expectations[0].measured.contains("(nearest minimizer [-2.805118086952745,3.131312518250573], distance"))
     #expect(all[3].status == .failed)
   }
 

@@ -37,7 +37,9 @@ import Testing
   @Test func badFlagsAreUsageErrors() throws {
     let cases: [([String], String)] = [
       (["theory", "ravine", "--lr", "abc"], "descent: --lr must be a number ≥ 0, got 'abc'"),
-      (["theory", "ravine", "--lr", "0.01", "--nesterov"], "descent: --nesterov needs --momentum > 0 and no dampening"),
+      (
+        ["theory", "ravine", "--lr", "0.01", "--nesterov"], "descent: --nesterov needs --momentum > 0 and no dampening"
+      ),
       (["theory", "ravine", "--start", "1,2,3"], "descent: --start has 3 coordinates but landscape ravine has 2"),
       (["theory", "ravine", "--start", "1,x"], "descent: --start must be comma-separated numbers, got '1,x'"),
     ]

@@ -116,14 +116,19 @@ struct Decoding {
     return value
   }
 
-  /// A whole number in `range` (a float with an integral value, such as `1e3`, is accepted).
+  /// A whole number in `range` (a float with an integral value, such as `1e3`, is accepted). An
+  /// integer is taken exactly as written; a whole number too large for an `Int` (`1e19`,
+  /// `18446744073709551615`) is out of the range, not "not whole".
   mutating func integer(_ node: Node, _ what: String, in range: ClosedRange<Int>) -> Int? {
-    guard let value = node.number, value.isFinite, value == value.rounded(), abs(value) < 9e15 else {
+    let integer: Int?
+    switch node.scalar {
+    case .int(let value)?: integer = value
+    case .float(let value)? where value.isFinite && value == value.rounded(): integer = Int(exactly: value)
+    default:
       error("\(what) must be a whole number, found \(describe(node))", at: node.mark)
       return nil
     }
-    let integer = Int(value)
-    guard range.contains(integer) else {
+    guard let integer, range.contains(integer) else {
       error(
         "\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(node.sourceText)", at: node.mark)
       return nil

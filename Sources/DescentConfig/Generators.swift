@@ -154,11 +154,10 @@ struct NumberGrid: Sendable, Hashable {
       let difference = highScaled.subtractingReportingOverflow(lowScaled)
       if !difference.overflow {
         if difference.partialValue != 0 && (difference.partialValue > 0) != (stepScaled > 0) { return empty() }
-        let intervals = difference.partialValue / stepScaled
-        guard intervals < Generators.maximumCount else {
-          let count = intervals.addingReportingOverflow(1)
-          return tooMany(count.overflow ? "\(UInt(intervals) + 1)" : "\(count.partialValue)")
-        }
+        // In magnitudes (the signs agree): Int.min / −1 does not fit an Int, 2^63 fits a UInt.
+        let intervalCount = difference.partialValue.magnitude / stepScaled.magnitude
+        guard intervalCount < UInt(Generators.maximumCount) else { return tooMany("\(intervalCount + 1)") }
+        let intervals = Int(intervalCount)
         let last = lowScaled + intervals * stepScaled
         let formula: Formula =
           power <= 1 << 53 && lowScaled.magnitude <= 1 << 53 && last.magnitude <= 1 << 53
@@ -170,8 +169,13 @@ struct NumberGrid: Sendable, Hashable {
     let span = (high - low) / step
     guard span >= -1e-9 else { return empty() }
     guard span.isFinite, span + 1e-9 < Double(Generators.maximumCount) else {
-      // |hi − lo| / |step| as a power of ten, from logarithms (the quotient itself may overflow).
-      let magnitude = (Elementary.log(abs(high - low)) - Elementary.log(abs(step))) / Elementary.log(10)
+      // |hi − lo| / |step| as a power of ten, from logarithms: the quotient may overflow, and so
+      // may hi − lo itself (−1e308 to 1e308), so the width is taken as 2·|hi/2 − lo/2|. Both
+      // logarithms are finite (finite ends, a non-zero finite step), so the power is within ±700.
+      let halfWidth = abs(high / 2 - low / 2)
+      let magnitude =
+        (Elementary.log(halfWidth) + Elementary.log(2) - Elementary.log(abs(step))) / Elementary.log(10)
+      guard magnitude.isFinite, abs(magnitude) < 10_000 else { return tooMany("too many") }
       return tooMany("about 10^\(Int((magnitude + 1e-6).rounded(.down)))")
     }
     let count = Int((span + 1e-9).rounded(.down)) + 1

@@ -22,6 +22,31 @@ func problems(_ text: String, file: String = "test.yaml") -> [String] {
 }
 
 @Suite struct ConfigTests {
+
+  @Test func wholeNumbersBeyondTheRangeAreOutOfRangeNotFractional() {
+    let text = { (keys: String) in "suite: s\nscenarios:\n  - {name: a, landscape: parabola, start: [1], \(keys)}\n" }
+    #expect(
+      problems(text("steps: 9007199254740992")) == [
+        "test.yaml:3:55: error: 'steps' must be between 1 and 1000000000, found 9007199254740992"
+      ])
+    #expect(
+      problems(text("steps: 1e19")) == ["test.yaml:3:55: error: 'steps' must be between 1 and 1000000000, found 1e19"])
+    #expect(
+      problems(text("seed: 18446744073709551615")) == [
+        "test.yaml:3:54: error: 'seed' must be between 0 and 9223372036854775807, found 18446744073709551615"
+      ])
+    #expect(
+      problems(text("steps: 2.5")) == ["test.yaml:3:55: error: 'steps' must be a whole number, found a number (2.5)"])
+    #expect(
+      problems(text("steps: .inf")) == ["test.yaml:3:55: error: 'steps' must be a whole number, found a number (.inf)"])
+  }
+
+  @Test func theLargestSeedIsTakenExactly() throws {
+    // 2^63 − 1 is not a double: read as an integer, not through a float.
+    let suite = try loadSuite(
+      "suite: s\nseed: 9223372036854775807\nscenarios:\n  - {name: a, landscape: parabola, start: [1]}\n")
+    #expect(suite.seed == 9_223_372_036_854_775_807)
+  }
   @Test func scenarioKeysDecodeIntoAProblem() throws {
     let suite = try loadSuite(
       """

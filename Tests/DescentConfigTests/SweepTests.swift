@@ -111,6 +111,27 @@ private func ids(_ keys: String) throws -> [String] {
       ])
     #expect(try grid("{range: [1, 10000000, 1]}").count == 10_000_000)
   }
+
+  @Test func rangesBeyondIntsAndDoublesAreRefusedNotTrapped() throws {
+    // 2^62 − (−2^62) = 2^63 intervals of −1 (Int.min / −1 does not fit an Int).
+    #expect(
+      try gridProblems("{range: [4611686018427387904, -4611686018427387904, -1]}") == [
+        "1:56: error: 'range' would produce 9223372036854775809 values, more than 10000000"
+      ])
+    // hi − lo overflows to infinity: (1.7e308 − (−1.7e308)) / 1e-300 = 3.4e608.
+    #expect(
+      try gridProblems("{range: [-1.7e308, 1.7e308, 1e-300]}") == [
+        "1:32: error: 'range' would produce about 10^608 values, more than 10000000"
+      ])
+    #expect(
+      try gridProblems("{range: [1.7e308, -1.7e308, -4.9e-324]}") == [
+        "1:32: error: 'range' would produce about 10^631 values, more than 10000000"
+      ])
+    #expect(
+      try gridProblems("{range: [-1.7e308, 1.7e308, -1e300]}") == [
+        "1:32: error: 'range' is empty: step -1e300 never reaches the upper end from the lower end"
+      ])
+  }
 }
 
 /// Sweeps: ids, order, products with cases, and large generated axes.

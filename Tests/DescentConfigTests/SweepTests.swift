@@ -50,6 +50,50 @@ private func ids(_ keys: String) throws -> [String] {
     #expect(try grid("{range: [5, -5, -2.5]}") == [5, 2.5, 0, -2.5, -5])
   }
 
+  @Test func decimalsAreExactWhateverTheirExponent() throws {
+    // Scale 20 (more than 18 places): 3e-20, not 1e-20 + 2·1e-20 = 2.9999999999999997e-20.
+    #expect(try grid("{range: [1e-20, 5e-20, 1e-20]}") == [1e-20, 2e-20, 3e-20, 4e-20, 5e-20])
+    #expect(try grid("{range: [0.3e-30, 0.1e-30, -0.1e-30]}") == [3e-31, 2e-31, 1e-31])
+    #expect(try grid("{range: [1e20, 5e20, 1e20]}") == [1e20, 2e20, 3e20, 4e20, 5e20])
+    #expect(try grid("{range: [0, 3e300, 1e300]}") == [0, 1e300, 2e300, 3e300])
+    #expect(try grid("{linspace: [1e-20, 3e-20, 5]}") == [1e-20, 1.5e-20, 2e-20, 2.5e-20, 3e-20])
+    // Thirds of 1e-20 and 1e20 are not decimals: each is the double nearest the exact value.
+    #expect(
+      try grid("{linspace: [1e-20, 2e-20, 4]}") == [
+        1e-20, 1.333333333333333333333333333333333333333e-20, 1.666666666666666666666666666666666666667e-20, 2e-20,
+      ])
+    #expect(
+      try grid("{linspace: [-2e20, -1e20, 4]}") == [
+        -2e20, -1.666666666666666666666666666666666666667e20, -1.333333333333333333333333333333333333333e20, -1e20,
+      ])
+    #expect(try grid("{logspace: [-30, -28, 3]}") == [1e-30, 1e-29, 1e-28])
+    // The count is exact too: (1e308 − (−1e308)) / 1e300 intervals.
+    #expect(
+      try gridProblems("{range: [-1e308, 1e308, 1e300]}") == [
+        "1:28: error: 'range' would produce 200000001 values, more than 10000000"
+      ])
+  }
+
+  @Test func quotientsFromDigitsAgreeWithExactDivision() {
+    // Where numerator and denominator are doubles (≤ 2^53), one division rounds the exact
+    // quotient: the digit route must give the same double.
+    var generator = SplitMix64(seed: 7)
+    for _ in 0..<2000 {
+      let scale = Int(generator.next() % 13)  // 10^12 · 1000 < 2^53
+      let intervals = Int(generator.next() % 999) + 2
+      // Large (up to 2^51) and small (up to 1000: most digits are fraction digits) values.
+      let limit = generator.next() % 2 == 0 ? UInt64(1 << 53) / UInt64(intervals) / 2 : 2000
+      let start = Int(generator.next() % limit) - Int(limit / 2)
+      let step = Int(generator.next() % limit) - Int(limit / 2)
+      let index = Int(generator.next() % UInt64(intervals))
+      var power = 1.0
+      for _ in 0..<scale { power *= 10 }
+      let exact = Double(start * intervals + index * step) / (power * Double(intervals))
+      let fromDigits = ExactDecimal.quotient(start: start, step: step, index: index, intervals: intervals, scale: scale)
+      #expect(fromDigits == exact, "(\(start) + \(index)·\(step)/\(intervals))·1e-\(scale)")
+    }
+  }
+
   @Test func rangeWithManyDigitsIsReadFromItsDecimals() throws {
     // Sixteen decimals: beyond exact integer division, so each value is read from its digits.
     #expect(

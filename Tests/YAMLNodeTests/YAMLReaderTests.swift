@@ -13,6 +13,16 @@ import Testing
     #expect(try scalar("+3") == .int(3))
     #expect(try scalar("0x1F") == .int(31))
     #expect(try scalar("0o17") == .int(15))
+    #expect(try scalar("0xff") == .int(255))
+    #expect(try scalar("0x7FFFFFFFFFFFFFFF") == .int(Int.max))
+    #expect(try scalar("0x10000000000000000") == .float(0x1p64), "too large for an Int: a float")
+  }
+
+  @Test func hexAndOctalTakeNoSignAfterThePrefix() throws {
+    // YAML 1.2 core: 0x[0-9a-fA-F]+ and 0o[0-7]+ only (Int(_:radix:) would accept a sign).
+    for text in ["0x-1", "0x+1", "0o-7", "0o+7", "0x", "0o", "0o8", "0xG", "0x_1"] {
+      #expect(try scalar(text) == .string(text), "'\(text)' must stay a string")
+    }
   }
 
   @Test func floatsIncludeExponentsWithoutADot() throws {

@@ -219,20 +219,30 @@ struct Decoding {
 
   /// Text for a message, cut after 40 characters (a 2 MB key is not repeated in full).
   static func shortened(_ text: String) -> String {
-    guard let (prefix, count) = cut(text) else { return text }
-    return "\(prefix)… (\(count) characters)"
+    guard let (prefix, size) = cut(text) else { return text }
+    return "\(prefix)… (\(size))"
   }
 
   /// `'text'`, or `'first 40 characters…' (N characters)`.
   static func quoted(_ text: String) -> String {
-    guard let (prefix, count) = cut(text) else { return "'\(text)'" }
-    return "'\(prefix)…' (\(count) characters)"
+    guard let (prefix, size) = cut(text) else { return "'\(text)'" }
+    return "'\(prefix)…' (\(size))"
   }
 
-  private static func cut(_ text: String) -> (prefix: String, count: Int)? {
+  /// The first 40 characters of a longer text and its size: "N characters", or for a text of
+  /// more than 64 KiB "N bytes" (its UTF-8 size is known without a pass over it).
+  /// - Complexity: O(1) for a text over 64 KiB (messages about a huge value, which may be repeated
+  ///   through aliases, cost no pass over it), O(n) otherwise.
+  private static func cut(_ text: String) -> (prefix: String, size: String)? {
     let limit = 40
-    guard text.utf8.count > limit, text.unicodeScalars.count > limit else { return nil }
-    return (String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit))), text.unicodeScalars.count)
+    let bytes = text.utf8.count
+    guard bytes > limit else { return nil }
+    let scalars = text.unicodeScalars
+    guard let end = scalars.index(scalars.startIndex, offsetBy: limit, limitedBy: scalars.endIndex),
+      end != scalars.endIndex
+    else { return nil }
+    let size = bytes > 65_536 ? "\(bytes) bytes" : "\(scalars.count) characters"
+    return (String(scalars[..<end]), size)
   }
 }
 

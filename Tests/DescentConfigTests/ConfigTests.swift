@@ -209,6 +209,29 @@ func problems(_ text: String, file: String = "test.yaml") -> [String] {
       ])
   }
 
+  @Test func anExpressionAliasedInThousandsOfScenariosIsRefusedAtTheCap() {
+    // {expr: …} holds 4 + 131,068 = 128 KiB of text: 32 uses fill the 4 MiB cap, the 33rd passes it.
+    let expression = "x" + String(repeating: " + x", count: 32_766) + "   "
+    var text = "suite: s\nx-e: &e {expr: \"\(expression)\"}\nscenarios:\n"
+    for index in 0..<2000 { text += "  - {name: a\(index), landscape: *e, start: [1]}\n" }
+    #expect(
+      problems(text) == [
+        "test.yaml:36:28: error: aliases expand the document by more than 4194304 bytes of text (a large value aliased too often?)"
+      ])
+  }
+
+  @Test func aMessageAboutAHugeValueGivesItsSizeInBytes() {
+    // The size of a value over 64 KiB is its UTF-8 size, known without a pass over the text.
+    let name = String(repeating: "é", count: 40_000)
+    #expect(
+      problems("suite: s\nscenarios:\n  - {name: a, landscape: \(name), start: [1]}\n").first?.hasPrefix(
+        "test.yaml:3:26: error: unknown landscape '\(String(repeating: "é", count: 40))…' (80000 bytes)") == true)
+    let shorter = String(repeating: "é", count: 1000)
+    #expect(
+      problems("suite: s\nscenarios:\n  - {name: a, landscape: \(shorter), start: [1]}\n").first?.hasPrefix(
+        "test.yaml:3:26: error: unknown landscape '\(String(repeating: "é", count: 40))…' (1000 characters)") == true)
+  }
+
   @Test func syntaxErrorsArePositioned() {
     #expect(
       problems("suite: s\nscenarios: [\n") == [

@@ -189,6 +189,42 @@ import Testing
     }
   }
 
+  @Test func aLargeValueAliasedOftenIsRefusedAtTheAliasThatExceedsTheCap() throws {
+    // 'abcd' is 4 bytes; each *s adds them: the third alias brings the added text to 12 > 10.
+    let limits = YAMLReader.Limits(maximumAliasedBytes: 10)
+    #expect(
+      throws: Diagnostic(
+        at: Mark(line: 2, column: 13),
+        "aliases expand the document by more than 10 bytes of text (a large value aliased too often?)")
+    ) {
+      try YAMLReader.parse("a: &s abcd\nb: [*s, *s, *s]\n", limits: limits)
+    }
+    #expect(try YAMLReader.parse("a: &s abcd\nb: [*s, *s]\n", limits: limits).root?["b"]?.items?.count == 2)
+  }
+
+  @Test func aliasedTextCountsKeysValuesAndNestedAliases() throws {
+    // &m holds 'k' + 'vv' + 'x' + *s ('abc') = 7 bytes, computed once: *s adds 3, two *m 14; 17 in all.
+    let text = "s: &s abc\nm: &m {k: vv, x: *s}\nuses: [*m, *m]\n"
+    let uses = try YAMLReader.parse(text, limits: YAMLReader.Limits(maximumAliasedBytes: 17)).root?["uses"]
+    #expect(uses?.items?.count == 2)
+    #expect(throws: Diagnostic.self) { try YAMLReader.parse(text, limits: YAMLReader.Limits(maximumAliasedBytes: 16)) }
+  }
+
+  @Test func aMegabyteScalarAliasedThousandsOfTimesIsRefused() {
+    // 1 MB × 2000 would be 2 GB of text to decode; the fifth alias passes the 4 MiB cap.
+    let text =
+      "s: &s " + String(repeating: "a", count: 1_000_000) + "\nl: ["
+      + Array(repeating: "*s", count: 2000)
+      .joined(separator: ", ") + "]\n"
+    #expect(
+      throws: Diagnostic(
+        at: Mark(line: 2, column: 21),
+        "aliases expand the document by more than 4194304 bytes of text (a large value aliased too often?)")
+    ) {
+      try YAMLReader.parse(text)
+    }
+  }
+
   @Test func manyNodesWithoutAliasesAreRefusedWithoutBlamingAliases() {
     // Scalars count one each: a, 1, 2, 3 fit in four; the fifth, 4, does not.
     let limits = YAMLReader.Limits(maximumNodes: 4)

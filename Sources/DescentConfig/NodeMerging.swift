@@ -12,7 +12,7 @@ import YAMLNode
 ///   `landscape: ravine` is `{preset: ravine}`.
 /// - `expect` and `clip` are never merged: a more specific value replaces the whole claim (so
 ///   `clip: {value: 1}` over `clip: {max_norm: 1}` is value clipping alone).
-/// - Lists and scalars replace.
+/// - Lists and scalars replace, and so do generators (`{linspace: …}` is a list).
 enum NodeMerging {
   /// Keys whose string shorthand stands for a mapping with this discriminator.
   static let shorthandDiscriminator: [String: String] = ["landscape": "preset", "optimizer": "name"]
@@ -30,6 +30,14 @@ enum NodeMerging {
     return mergeMappings(widenedBase, widenedOverride)
   }
 
+  /// Whether `node` is a number generator (`{linspace: …}`, `{logspace: …}`, `{range: …}`): a
+  /// mapping that names no kind and has a generator's key.
+  static func isGenerator(_ node: Node) -> Bool {
+    guard let pairs = node.pairs else { return false }
+    return pairs.contains { NumberGrid.Kind(rawValue: $0.key.string ?? "") != nil }
+      && !pairs.contains { discriminators.contains($0.key.string ?? "") }
+  }
+
   /// The mapping form of a shorthand (`sgd` → `{name: sgd}`), or the node itself.
   static func widen(_ node: Node, key: String) -> Node {
     guard let discriminator = shorthandDiscriminator[key], node.string != nil else { return node }
@@ -38,6 +46,8 @@ enum NodeMerging {
 
   private static func mergeMappings(_ base: Node, _ override: Node) -> Node {
     guard let basePairs = base.pairs, let overridePairs = override.pairs else { return override }
+    // A generator stands for a list, and lists replace: `{range: …}` over `{linspace: …}` is the range.
+    if isGenerator(base) || isGenerator(override) { return override }
     for pair in overridePairs {
       guard let key = pair.key.string, discriminators.contains(key) else { continue }
       if let baseValue = base[key], baseValue.scalar != pair.value.scalar { return override }

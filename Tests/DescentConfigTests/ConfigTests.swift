@@ -150,6 +150,29 @@ func problems(_ text: String, file: String = "test.yaml") -> [String] {
     #expect(suite.scenarios[1].instances[0].problem.landscape == .quadratic(Quadratic(eigenvalues: [2])))
   }
 
+  @Test func aGeneratorReplacesAGeneratorLikeAList() throws {
+    let suite = try loadSuite(
+      """
+      suite: s
+      defaults:
+        start: {linspace: [1, 2, 2]}
+        landscape: {preset: quadratic, eigenvalues: {linspace: [1, 2, 2]}}
+      scenarios:
+        - {name: a, landscape: bowl, start: {range: [3, 4, 1]}}
+        - name: b
+          landscape: {eigenvalues: {logspace: [0, 2, 3]}}
+          start: [1, 1, 1]
+          cases: [{landscape: {eigenvalues: {range: [5, 6, 1]}}, start: [1, 1]}]
+      """)
+    #expect(suite.scenarios[0].instances[0].problem.start == [3, 4])
+    let b = try #require(suite.scenarios[1].instances.first)
+    #expect(b.problem.landscape == .quadratic(Quadratic(eigenvalues: [5, 6])))
+    // A generator over a list, and a list over a generator, replace too.
+    let c = try loadSuite(
+      "suite: s\ndefaults: {start: [9, 9]}\nscenarios:\n  - {name: c, landscape: bowl, start: {range: [3, 4, 1]}}\n")
+    #expect(c.scenarios[0].instances[0].problem.start == [3, 4])
+  }
+
   @Test func anchorsAndMergeKeysWork() throws {
     let suite = try loadSuite(
       """

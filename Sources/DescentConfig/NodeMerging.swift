@@ -107,25 +107,34 @@ enum NodeMerging {
     return (Node(.mapping(pairs), at: container.mark), nil)
   }
 
-  /// The canonical text of a value inside an instance id: numbers in shortest round-trip form,
-  /// lists as `[a,b]`, mappings as `kind(key=value,...)` with keys sorted, so the same value
-  /// gives the same id however it was spelled. A mapping that names its kind (`name:` of an
+  /// The canonical text of a value inside an instance id: numbers in shortest round-trip form
+  /// (−0 as 0), lists as `[a,b]`, mappings as `kind(key=value,...)` with keys sorted, so the same
+  /// value gives the same id however it was spelled. A mapping that names its kind (`name:` of an
   /// optimizer, `preset:` of a landscape, `schedule:` of an lr) lists only the options it
   /// changes: an option equal to its default is left out (`{name: sgd, momentum: 0.9, nesterov:
   /// false}` is `sgd(momentum=0.9)`, `{name: sgd, momentum: 0}` is `sgd`), and a constant
-  /// schedule is its lr (`{schedule: constant, lr: 0.1}` is `0.1`).
-  static func idText(_ node: Node) -> String {
+  /// schedule is its lr (`{schedule: constant, lr: 0.1}` is `0.1`). A generator is the list it
+  /// generates (`{linspace: [1, 2, 2]}` is `[1,2]`, as `[1, 2]` is), unless `expandingGenerators`
+  /// is false (report texts: `(linspace=[1,2,1000])` rather than a thousand numbers).
+  /// - Complexity: O(size of the value), generated values included.
+  static func idText(_ node: Node, expandingGenerators: Bool = true) -> String {
     switch node.content {
     case .scalar(let text, let value):
       switch value {
-      case .int, .float: return NumberText.shortest(value.number!)
+      case .int, .float: return numberText(value.number!)
       case .bool(let flag): return flag ? "true" : "false"
       case .null: return "null"
       case .string: return text
       }
     case .sequence(let items):
-      return "[" + items.map(idText).joined(separator: ",") + "]"
+      return "[" + items.map { idText($0, expandingGenerators: expandingGenerators) }.joined(separator: ",") + "]"
     case .mapping(let pairs):
+      if expandingGenerators, isGenerator(node) {
+        var scratch = Decoding()
+        if let grid = NumberGrid.decode(node, decoding: &scratch) {
+          return "[" + (0..<grid.count).map { numberText(grid.value(at: $0)) }.joined(separator: ",") + "]"
+        }
+      }
       let named = pairs.first { discriminators.contains($0.key.string ?? "") }
       let declarations = named.flatMap { declaredOptions($0.key.string!, $0.value.string) } ?? []
       if named?.key.string == "schedule", named?.value.string == "constant", pairs.count == 2,
@@ -136,13 +145,35 @@ enum NodeMerging {
       let options = pairs.filter { pair in
         pair.key.string != named?.key.string && !isDefault(pair, declarations: declarations)
       }
-      .map { (key: $0.key.string ?? idText($0.key), value: idText($0.value)) }
+      .map { (key: $0.key.string ?? idText($0.key), value: idText($0.value, expandingGenerators: expandingGenerators)) }
       .sorted { $0.key < $1.key }
       .map { "\($0.key)=\($0.value)" }
       .joined(separator: ",")
       guard let named else { return "(\(options))" }
       return options.isEmpty ? idText(named.value) : "\(idText(named.value))(\(options))"
     }
+  }
+
+  /// A number in an id: shortest round-trip form, and 0 for −0 (the same run).
+  static func numberText(_ value: Double) -> String {
+    value == 0 ? "0" : NumberText.shortest(value)
+  }
+
+  /// `node` (widened for `key`) without the values at `paths`, each a dotted path below `key`
+  /// (`[momentum]` for `optimizer.momentum`): what the node says apart from what those set.
+  static func removing(_ paths: [ArraySlice<String>], from node: Node?, key: String) -> Node? {
+    guard let node, !paths.isEmpty else { return node }
+    let widened = widen(node, key: key)
+    guard var pairs = widened.pairs else { return node }
+    for path in paths {
+      guard let first = path.first, let index = pairs.firstIndex(where: { $0.key.string == first }) else { continue }
+      if path.count == 1 {
+        pairs.remove(at: index)
+      } else if let inner = removing([path.dropFirst()], from: pairs[index].value, key: "") {
+        pairs[index].value = inner
+      }
+    }
+    return Node(.mapping(pairs), at: widened.mark)
   }
 
   /// The options declared for the kind a discriminator names (`name: sgd` → SGD's options).

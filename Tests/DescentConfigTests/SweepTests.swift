@@ -371,6 +371,167 @@ private func ids(_ keys: String) throws -> [String] {
       ])
   }
 
+  @Test func aSweptValueIsNamedAsItRunsMergedOverTheScenarios() throws {
+    // `sgd` merges over the scenario's {name: sgd, momentum: 0.9}: momentum 0.9 runs, and the id says so.
+    let suite = try loadSuite(
+      """
+      suite: s
+      scenarios:
+        - name: a
+          landscape: ravine
+          start: [-4, 1]
+          optimizer: {name: sgd, momentum: 0.9}
+          sweep:
+            optimizer: [sgd, adam]
+      """)
+    let instances = try #require(suite.scenarios.first).instances
+    #expect(instances.map(\.id) == ["s/a[optimizer=sgd(momentum=0.9)]", "s/a[optimizer=adam]"])
+    #expect(instances[0].problem.optimizer == .sgd(SGD(momentum: 0.9)))
+    #expect(instances[0].optimizerText == "sgd(momentum=0.9)")
+    #expect(instances[1].problem.optimizer == .adam(Adam()))
+  }
+
+  @Test func casesThatRunDifferentlyGetDifferentIds() throws {
+    // Once merged, `sgd` keeps the scenario's momentum 0.9 and {momentum: 0} drops it.
+    let suite = try loadSuite(
+      """
+      suite: s
+      scenarios:
+        - name: a
+          landscape: ravine
+          start: [-4, 1]
+          optimizer: {name: sgd, momentum: 0.9}
+          cases:
+            - optimizer: sgd
+            - optimizer: {name: sgd, momentum: 0}
+            - optimizer: {nesterov: true}
+            - landscape: {ratio: 10}
+      """)
+    let instances = try #require(suite.scenarios.first).instances
+    #expect(
+      instances.map(\.id) == [
+        "s/a[optimizer=sgd(momentum=0.9)]", "s/a[optimizer=sgd]", "s/a[optimizer=sgd(momentum=0.9,nesterov=true)]",
+        "s/a[landscape=ravine(ratio=10)]",
+      ])
+    #expect(
+      instances.map(\.problem.optimizer) == [
+        .sgd(SGD(momentum: 0.9)), .sgd(SGD()), .sgd(SGD(momentum: 0.9, nesterov: true)), .sgd(SGD(momentum: 0.9)),
+      ])
+  }
+
+  @Test func casesThatRunAlikeOnceMergedCollide() {
+    let text = """
+      suite: s
+      scenarios:
+        - name: a
+          landscape: parabola
+          start: [1]
+          optimizer: {name: sgd, momentum: 0.9}
+          cases:
+            - {optimizer: sgd}
+            - {optimizer: {momentum: 0.9}}
+      """
+    #expect(
+      problems(text) == [
+        "test.yaml:9:9: error: two cases give the same id 's/a[optimizer=sgd(momentum=0.9)]'\ntest.yaml:8:9: note: the other case is here"
+      ])
+  }
+
+  @Test func aKeyAndItsDottedChildNameWhatRunsOverAScenarioSettingTheChild() throws {
+    // The scenario's momentum 0.9 is replaced by the swept one: the optimizer's text leaves it out.
+    let suite = try loadSuite(
+      """
+      suite: s
+      scenarios:
+        - name: a
+          landscape: parabola
+          start: [1]
+          optimizer: {name: sgd, momentum: 0.9, dampening: 0.5}
+          sweep:
+            optimizer: [sgd, {name: sgd, nesterov: true, dampening: 0}]
+            optimizer.momentum: [0.1, 0.2]
+      """)
+    let instances = try #require(suite.scenarios.first).instances
+    #expect(
+      instances.map(\.id) == [
+        "s/a[optimizer=sgd(dampening=0.5),optimizer.momentum=0.1]",
+        "s/a[optimizer=sgd(dampening=0.5),optimizer.momentum=0.2]",
+        "s/a[optimizer=sgd(nesterov=true),optimizer.momentum=0.1]",
+        "s/a[optimizer=sgd(nesterov=true),optimizer.momentum=0.2]",
+      ])
+    #expect(instances[1].problem.optimizer == .sgd(SGD(momentum: 0.2, dampening: 0.5)))
+    #expect(instances[3].problem.optimizer == .sgd(SGD(momentum: 0.2, nesterov: true)))
+  }
+
+  @Test func aGeneratorIsNamedByTheListItGenerates() throws {
+    #expect(
+      try ids("    sweep:\n      start: [[1], {linspace: [3, 3, 1]}, {range: [0.5, 1, 1]}]\n")
+        == ["s/a[start=[1]]", "s/a[start=[3]]", "s/a[start=[0.5]]"])
+    let cases = try loadSuite(
+      """
+      suite: s
+      scenarios:
+        - name: a
+          start: [1, 1]
+          cases:
+            - landscape: {preset: quadratic, eigenvalues: {logspace: [0, 1, 2]}}
+      """)
+    let instance = try #require(cases.scenarios.first?.instances.first)
+    #expect(instance.id == "s/a[landscape=quadratic(eigenvalues=[1,10])]")
+    // Reports keep the generator as written (a thousand eigenvalues stay three numbers there).
+    #expect(instance.landscapeText == "quadratic(eigenvalues=(logspace=[0,1,2]))")
+    let swept = try loadSuite(
+      """
+      suite: s
+      scenarios:
+        - name: a
+          start: [1, 1]
+          landscape: {preset: quadratic, eigenvalues: [1, 1]}
+          sweep:
+            landscape.eigenvalues: [{linspace: [2, 3, 2]}]
+      """)
+    #expect(try #require(swept.scenarios.first).instances.map(\.id) == ["s/a[landscape.eigenvalues=[2,3]]"])
+  }
+
+  @Test func generatorsAndListsThatGiveTheSameValuesCollide() {
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    landscape: bowl\n    sweep:\n      start: [[1, 1], {linspace: [1, 1, 2]}]\n"
+      )
+        == [
+          "test.yaml:6:23: error: sweep 'start' lists [1,1] twice (ids would collide)\ntest.yaml:6:15: note: first listed here"
+        ])
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    landscape: {preset: quadratic, eigenvalues: [1, 2]}\n    start: [1, 1]\n    sweep:\n      landscape.eigenvalues: [[1, 2], {linspace: [1, 2, 2]}]\n"
+      ) == [
+        "test.yaml:7:39: error: sweep 'landscape.eigenvalues' lists [1,2] twice (ids would collide)\ntest.yaml:7:31: note: first listed here"
+      ])
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    start: [1, 1]\n    cases:\n      - landscape: {preset: quadratic, eigenvalues: [1, 2]}\n      - landscape: {preset: quadratic, eigenvalues: {range: [1, 2, 1]}}\n"
+      ) == [
+        "test.yaml:7:9: error: two cases give the same id 's/a[landscape=quadratic(eigenvalues=[1,2])]'\ntest.yaml:6:9: note: the other case is here"
+      ])
+  }
+
+  @Test func negativeZeroIsZeroInIds() throws {
+    #expect(try ids("    start: [1]\n    sweep: {lr: [-0.0, 0.5]}\n") == ["s/a[lr=0]", "s/a[lr=0.5]"])
+    #expect(try ids("    start: [1]\n    sweep: {lr: {linspace: [-0.0, 1, 2]}}\n") == ["s/a[lr=0]", "s/a[lr=1]"])
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n    start: [1]\n    sweep: {lr: [-0.0, 0]}\n")
+        == [
+          "test.yaml:6:24: error: sweep 'lr' lists 0 twice (ids would collide)\ntest.yaml:6:18: note: first listed here"
+        ])
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n    cases: [{start: [-0.0]}, {start: [0]}]\n")
+        == [
+          "test.yaml:5:30: error: two cases give the same id 's/a[start=[0]]'\ntest.yaml:5:13: note: the other case is here"
+        ])
+  }
+
   @Test func theReportedTextsAreCanonicalToo() throws {
     let suite = try loadSuite(
       "suite: s\nscenarios:\n  - name: a\n    landscape: {preset: ravine, ratio: 100}\n    start: [1, 1]\n    optimizer: {name: sgd, momentum: 0.9, dampening: 0}\n    lr: {schedule: constant, lr: 0.01}\n"

@@ -57,13 +57,15 @@ enum SuiteDecoder {
           else {
             continue
           }
+          // A scenario written once and listed again through an alias (`- *a`) is at the alias.
+          let place = item.aliasMark ?? item["name"]?.mark ?? item.mark
           if let first = firstPlace[scenario.name] {
             decoding.error(
-              "duplicate scenario name '\(scenario.name)'", at: item["name"]?.mark ?? item.mark,
+              "duplicate scenario name '\(scenario.name)'", at: place,
               notes: [.init("'\(scenario.name)' first defined here", at: first)])
             continue
           }
-          firstPlace[scenario.name] = item["name"]?.mark ?? item.mark
+          firstPlace[scenario.name] = place
           scenarios.append(scenario)
         }
       } else {
@@ -85,7 +87,7 @@ enum SuiteDecoder {
       scenarios: scenarios, contentHash: contentHash)
   }
 
-  /// A suite or scenario name: letters, digits and `. _ - +`, so ids stay unambiguous.
+  /// A suite or scenario name: ASCII letters, digits and `. _ - +`, so ids stay unambiguous.
   static func name(_ node: Node, _ what: String, decoding: inout Decoding) -> String? {
     guard let text = decoding.string(node, what) else { return nil }
     let allowed = text.unicodeScalars.allSatisfy { scalar in
@@ -94,7 +96,7 @@ enum SuiteDecoder {
     }
     guard allowed else {
       decoding.error(
-        "\(what) \(Decoding.quoted(text)) may only contain letters, digits, '.', '_', '-' and '+'", at: node.mark)
+        "\(what) \(Decoding.quoted(text)) may only contain ASCII letters, digits, '.', '_', '-' and '+'", at: node.mark)
       return nil
     }
     return text

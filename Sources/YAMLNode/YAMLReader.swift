@@ -247,7 +247,9 @@ struct Composer {
           "aliases expand the document by more than \(limits.maximumAliasedBytes) bytes of text (a large value aliased too often?)"
         )
       }
-      try add(anchored.node, size: anchored.size, bytes: anchored.bytes)
+      var copy = anchored.node
+      copy.aliasMark = mark
+      try add(copy, size: anchored.size, bytes: anchored.bytes)
     case .scalar(let text, let anchor, let tag, let plain, let mark, let style, let end):
       let value: ScalarValue
       if let tag, tag != "!" {

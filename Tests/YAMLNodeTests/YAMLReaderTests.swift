@@ -93,6 +93,11 @@ import Testing
     let root = try #require(try YAMLReader.parse("base: &b {x: 1, y: [2, 3]}\ncopy: *b\n").root)
     #expect(root["copy"]?["y"]?.items?.map(\.number) == [2, 3])
     #expect(root["copy"]?["x"]?.number == 1)
+    // The copy keeps the anchored node's positions and records where the alias is used.
+    #expect(root["copy"]?.mark == Mark(line: 1, column: 7))
+    #expect(root["copy"]?.aliasMark == Mark(line: 2, column: 7))
+    #expect(root["copy"]?["x"]?.aliasMark == nil)
+    #expect(root["base"]?.aliasMark == nil)
   }
 
   @Test func mergeKeysLetExplicitKeysWin() throws {

@@ -261,6 +261,26 @@ private func ids(_ keys: String) throws -> [String] {
     #expect(scenario.instance(at: 2 * 12_346).problem.schedule == .constant(0.0112346))
   }
 
+  @Test func anIdIsKnownWithoutBuildingTheInstance() throws {
+    let suite = try loadSuite(
+      """
+      suite: s
+      scenarios:
+        - name: a
+          landscape: parabola
+          start: [1]
+          optimizer: {name: sgd, momentum: 0.5}
+          cases: [{steps: 10}, {steps: 20, optimizer: adam}]
+          sweep:
+            lr: {linspace: [0.01, 0.1, 10]}
+            seed: [1, 2]
+      """)
+    let scenario = try #require(suite.scenarios.first)
+    #expect(scenario.id(at: 0) == "s/a[lr=0.01,steps=10,seed=1]")
+    #expect(scenario.id(at: 39) == "s/a[optimizer=adam,lr=0.1,steps=20,seed=2]")
+    #expect((0..<scenario.instanceCount).map(scenario.id(at:)) == scenario.instances.map(\.id))
+  }
+
   @Test func aProblemWithAGeneratedValueNamesTheValueOnce() {
     #expect(
       problems(

@@ -321,22 +321,25 @@ enum ExactDecimal {
   /// The double nearest (start + index·step/intervals)·10^−scale, for 0 ≤ index < intervals
   /// (so the value lies between start and start + step, and its integer part fits an `Int`).
   ///
-  /// The quotient is written out in decimal — its integer part, then fraction digits by long
+  /// The quotient x is written out in decimal — its integer part m, then fraction digits by long
   /// division — and read back by `Double(_:)`, which rounds a decimal text correctly. A fraction
-  /// that does not end is cut after k digits with a final 1 appended, which rounds like the
-  /// quotient itself as long as no point halfway between two doubles lies strictly between the two
-  /// texts' common k-digit prefix t and t + 10^−k. A halfway point is a multiple of 2^(e − 54)
-  /// for a value of binary exponent e ≥ −3.33·scale − 25 (the quotient is at least
-  /// 10^−scale/intervals, intervals < 2^24), and subnormal halfway points are multiples of
-  /// 2^−1075; so its decimal digits end within 80 + 2.34·scale places of the quotient's point, and
-  /// it is a multiple of 10^−k, which cannot lie strictly inside an interval between consecutive
-  /// multiples of 10^−k.
-  /// - Complexity: O(80 + 2.34·scale).
+  /// that does not end is cut after k digits with a final 1 appended, which rounds like x itself
+  /// as long as no point halfway between two doubles lies strictly between the cut text t and
+  /// t + 10^−k (both texts lie there). The halfway points near v = x·10^−scale are multiples of
+  /// 2^(e − 54), e = ⌊log₂ v⌋ (subnormal ones, multiples of 2^−1075, are among them), whose
+  /// decimal digits end max(0, 54 − e) places after v's point (whole numbers end at it), so
+  /// max(0, 54 − e) − scale places after x's. With m of b bits (b ≥ 1), v ≥ 2^(b − 1)·10^−scale,
+  /// so e ≥ b − 1 − ⌈3.3220·scale⌉ (for a negative scale, e ≥ b − 1 + ⌊3.3219·|scale|⌋); for
+  /// m = 0, x ≥ 1/intervals > 2^−24, as if b = −23. So k = max(0, 55 − b + ⌈3.3220·scale⌉) − scale
+  /// places make every nearby halfway point a multiple of 10^−k, and none lies strictly between
+  /// consecutive multiples.
+  /// - Complexity: O(k): about 80 + 2.33·scale digits for a value below 1, fewer for larger ones.
   static func quotient(start: Int, step: Int, index: Int, intervals: Int, scale: Int) -> Double {
     let (high, low) = UInt(index).multipliedFullWidth(by: step.magnitude)
     // index·|step| / intervals < |step|: the quotient fits.
     let (whole, remainder) = UInt(intervals).dividingFullWidth((high, low))
-    // value = floor + fraction/intervals with 0 ≤ fraction < intervals.
+    let divisor = UInt(intervals)
+    // x = floor + fraction/intervals with 0 ≤ fraction < intervals.
     let floor: Int
     var fraction: UInt
     if step >= 0 {
@@ -347,29 +350,36 @@ enum ExactDecimal {
       fraction = 0
     } else {
       floor = start - Int(whole) - 1
-      fraction = UInt(intervals) - remainder
+      fraction = divisor - remainder
     }
-    var text: String
-    if floor < 0 && fraction > 0 {
+    // |x| = integer + fraction/intervals.
+    var integer = floor.magnitude
+    let negative = floor < 0
+    if negative && fraction > 0 {
       // −(|floor| − fraction/intervals) = −((|floor| − 1) + (intervals − fraction)/intervals).
-      text = "-\(floor.magnitude - 1)"
-      fraction = UInt(intervals) - fraction
-    } else {
-      text = "\(floor)"
+      integer -= 1
+      fraction = divisor - fraction
     }
+    var text: [UInt8] = []
+    text.reserveCapacity(128)
+    if negative { text.append(UInt8(ascii: "-")) }
+    text += String(integer).utf8
     if fraction > 0 {
-      text += "."
-      let places = 80 + (7 * max(scale, 0) + 2) / 3
-      var digits = [UInt8]()
-      digits.reserveCapacity(places + 1)
-      while fraction > 0 && digits.count < places {
+      text.append(UInt8(ascii: "."))
+      let bits = integer == 0 ? -23 : UInt.bitWidth - integer.leadingZeroBitCount
+      let binaryShift = scale >= 0 ? (33_220 * scale + 9_999) / 10_000 : -(33_219 * -scale / 10_000)
+      let places = max(1, max(0, 55 - bits + binaryShift) - scale)
+      var written = 0
+      while fraction > 0 && written < places {
         fraction *= 10
-        digits.append(UInt8(ascii: "0") + UInt8(fraction / UInt(intervals)))
-        fraction %= UInt(intervals)
+        text.append(UInt8(ascii: "0") + UInt8(fraction / divisor))
+        fraction %= divisor
+        written += 1
       }
-      if fraction > 0 { digits.append(UInt8(ascii: "1")) }
-      text += String(decoding: digits, as: UTF8.self)
+      if fraction > 0 { text.append(UInt8(ascii: "1")) }
     }
-    return Double(text + "e\(-scale)")!
+    text.append(UInt8(ascii: "e"))
+    text += String(-scale).utf8
+    return Double(String(decoding: text, as: UTF8.self))!
   }
 }

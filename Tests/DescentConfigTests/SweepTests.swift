@@ -78,14 +78,51 @@ private func ids(_ keys: String) throws -> [String] {
     // Where numerator and denominator are doubles (≤ 2^53), one division rounds the exact
     // quotient: the digit route must give the same double.
     var generator = SplitMix64(seed: 7)
-    for _ in 0..<2000 {
-      let scale = Int(generator.next() % 13)  // 10^12 · 1000 < 2^53
+    for trial in 0..<3000 {
       let intervals = Int(generator.next() % 999) + 2
+      let index = Int(generator.next() % UInt64(intervals))
+      if trial % 3 == 1 {
+        // Beyond 2^54, where doubles are whole numbers, 2 or more apart: (start + index·step/
+        // intervals)·10^k = m + r/intervals rounds like m, except up from a midpoint m when r > 0.
+        // |x| in [1000, 5000], so |x|·1e14 ≥ 1e17 > 2^54, and |x|·1e14·intervals < 2^63.
+        let intervals = Int(generator.next() % 17) + 2
+        let index = Int(generator.next() % UInt64(intervals))
+        let power = 14
+        let start = (Int(generator.next() % 2001) + 2000) * (generator.next() % 2 == 0 ? 1 : -1)
+        let step = Int(generator.next() % 2001) - 1000
+        var numerator = start * intervals + index * step
+        for _ in 0..<power { numerator *= 10 }
+        let (m, r) = (numerator.magnitude / UInt(intervals), numerator.magnitude % UInt(intervals))
+        var rounded = Double(m)
+        if UInt(rounded) != m, r > 0 {
+          let (low, high) =
+            UInt(rounded) < m ? (UInt(rounded), UInt(rounded.nextUp)) : (UInt(rounded.nextDown), UInt(rounded))
+          if m - low == high - m { rounded = Double(high) }
+        }
+        let exact = numerator < 0 ? -rounded : rounded
+        let fromDigits = ExactDecimal.quotient(
+          start: start, step: step, index: index, intervals: intervals, scale: -power)
+        #expect(fromDigits == exact, "(\(start) + \(index)·\(step)/\(intervals))·1e\(power)")
+        continue
+      }
+      if trial % 3 == 2 {
+        // A negative scale (whole numbers of 10^k): (start·intervals + index·step)·10^k ≤ 2^53.
+        let power = Int(generator.next() % 6) + 1
+        let start = Int(generator.next() % 2001) - 1000
+        let step = Int(generator.next() % 2001) - 1000
+        var numerator = start * intervals + index * step
+        for _ in 0..<power { numerator *= 10 }
+        let exact = Double(numerator) / Double(intervals)
+        let fromDigits = ExactDecimal.quotient(
+          start: start, step: step, index: index, intervals: intervals, scale: -power)
+        #expect(fromDigits == exact, "(\(start) + \(index)·\(step)/\(intervals))·1e\(power)")
+        continue
+      }
+      let scale = Int(generator.next() % 13)  // 10^12 · 1000 < 2^53
       // Large (up to 2^51) and small (up to 1000: most digits are fraction digits) values.
       let limit = generator.next() % 2 == 0 ? UInt64(1 << 53) / UInt64(intervals) / 2 : 2000
       let start = Int(generator.next() % limit) - Int(limit / 2)
       let step = Int(generator.next() % limit) - Int(limit / 2)
-      let index = Int(generator.next() % UInt64(intervals))
       var power = 1.0
       for _ in 0..<scale { power *= 10 }
       let exact = Double(start * intervals + index * step) / (power * Double(intervals))

@@ -20,11 +20,17 @@ struct ListCommand {
     var count = 0
     for suite in loaded.suites {
       for scenario in suite.scenarios {
+        // Counting needs no ids where the filter takes a scenario whole or no pattern can match an id.
+        if countOnly && filter.selectsAll(suite: suite.name, scenario: scenario.name) {
+          count += scenario.instanceCount
+          continue
+        }
+        if !filter.selectsAll(suite: suite.name, scenario: scenario.name) && !filter.mayMatchIDs { continue }
         for index in 0..<scenario.instanceCount {
-          let instance = scenario.instance(at: index)
-          guard filter.selects(id: instance.id, suite: instance.suite, scenario: instance.scenario) else { continue }
+          let id = scenario.id(at: index)
+          guard filter.selects(id: id, suite: suite.name, scenario: scenario.name) else { continue }
           count += 1
-          if !countOnly { console.out(instance.id) }
+          if !countOnly { console.out(id) }
         }
       }
     }

@@ -116,14 +116,19 @@ struct Decoding {
     return value
   }
 
-  /// A whole number in `range` (a float with an integral value, such as `1e3`, is accepted).
+  /// A whole number in `range` (a float with an integral value, such as `1e3`, is accepted). An
+  /// integer is taken exactly as written; a whole number too large for an `Int` (`1e19`,
+  /// `18446744073709551615`) is out of the range, not "not whole".
   mutating func integer(_ node: Node, _ what: String, in range: ClosedRange<Int>) -> Int? {
-    guard let value = node.number, value.isFinite, value == value.rounded(), abs(value) < 9e15 else {
+    let integer: Int?
+    switch node.scalar {
+    case .int(let value)?: integer = value
+    case .float(let value)? where value.isFinite && value == value.rounded(): integer = Int(exactly: value)
+    default:
       error("\(what) must be a whole number, found \(describe(node))", at: node.mark)
       return nil
     }
-    let integer = Int(value)
-    guard range.contains(integer) else {
+    guard let integer, range.contains(integer) else {
       error(
         "\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(node.sourceText)", at: node.mark)
       return nil
@@ -214,20 +219,30 @@ struct Decoding {
 
   /// Text for a message, cut after 40 characters (a 2 MB key is not repeated in full).
   static func shortened(_ text: String) -> String {
-    guard let (prefix, count) = cut(text) else { return text }
-    return "\(prefix)… (\(count) characters)"
+    guard let (prefix, size) = cut(text) else { return text }
+    return "\(prefix)… (\(size))"
   }
 
   /// `'text'`, or `'first 40 characters…' (N characters)`.
   static func quoted(_ text: String) -> String {
-    guard let (prefix, count) = cut(text) else { return "'\(text)'" }
-    return "'\(prefix)…' (\(count) characters)"
+    guard let (prefix, size) = cut(text) else { return "'\(text)'" }
+    return "'\(prefix)…' (\(size))"
   }
 
-  private static func cut(_ text: String) -> (prefix: String, count: Int)? {
+  /// The first 40 characters of a longer text and its size: "N characters", or for a text of
+  /// more than 64 KiB "N bytes" (its UTF-8 size is known without a pass over it).
+  /// - Complexity: O(1) for a text over 64 KiB (messages about a huge value, which may be repeated
+  ///   through aliases, cost no pass over it), O(n) otherwise.
+  private static func cut(_ text: String) -> (prefix: String, size: String)? {
     let limit = 40
-    guard text.utf8.count > limit, text.unicodeScalars.count > limit else { return nil }
-    return (String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit))), text.unicodeScalars.count)
+    let bytes = text.utf8.count
+    guard bytes > limit else { return nil }
+    let scalars = text.unicodeScalars
+    guard let end = scalars.index(scalars.startIndex, offsetBy: limit, limitedBy: scalars.endIndex),
+      end != scalars.endIndex
+    else { return nil }
+    let size = bytes > 65_536 ? "\(bytes) bytes" : "\(scalars.count) characters"
+    return (String(scalars[..<end]), size)
   }
 }
 

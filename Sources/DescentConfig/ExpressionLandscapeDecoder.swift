@@ -46,7 +46,8 @@ enum ExpressionLandscapeDecoder {
       return nil
     }
     return DecodedLandscape(
-      value: .expression(landscape), text: NodeMerging.idText(node), minimum: minimum, mark: node.mark)
+      value: .expression(landscape), text: NodeMerging.idText(node, expandingGenerators: false), minimum: minimum,
+      mark: node.mark)
   }
 
   /// The expression as text; a number (`expr: 3`) is accepted as its written text.

@@ -6,10 +6,11 @@ import YAMLNode
 /// demand: a sweep over ten million values holds a few numbers, not ten million nodes.
 ///
 /// Values carry no accumulated rounding. When the arguments are written as decimals (`0.1`,
-/// `1e-3`, `250`), value i is the exact rational number the generator describes, rounded once to
-/// the nearest double: `{range: [0.1, 0.7, 0.1]}` is 0.1, 0.2, …, 0.7 (the third value is the
-/// double nearest 3/10, not 0.1 + 2·0.1 = 0.30000000000000004), and its count is exact, so hi is
-/// included whenever it lies on the grid. Other arguments (too many digits, hex) use
+/// `1e-3`, `250`, `1e-20`) whose digits, brought to one scale, fit 18 digits, value i is the exact
+/// rational number the generator describes, rounded once to the nearest double, whatever the
+/// exponent: `{range: [0.1, 0.7, 0.1]}` is 0.1, 0.2, …, 0.7 (the third value is the double nearest
+/// 3/10, not 0.1 + 2·0.1 = 0.30000000000000004), and its count is exact, so hi is included
+/// whenever it lies on the grid. Other arguments (more digits, non-finite) use
 /// lo + (hi − lo)·i/(n − 1) and lo + i·step.
 struct NumberGrid: Sendable, Hashable {
   enum Kind: String, Sendable, CaseIterable {
@@ -30,6 +31,8 @@ struct NumberGrid: Sendable, Hashable {
     case ratio(start: Int, step: Int, denominator: Int)
     /// Value i is the decimal (start + i·step)·10^−scale, read from its digits (rounded once).
     case decimal(start: Int, step: Int, scale: Int)
+    /// Value i is (start + i·step/intervals)·10^−scale, from its decimal digits (rounded once).
+    case quotient(start: Int, step: Int, intervals: Int, scale: Int)
     /// Value i is lo + (hi − lo)·i/(n − 1); the ends are exactly lo and hi.
     case linear(low: Double, high: Double)
     /// Value i is lo + i·step; the last is hi when it lands within 1e-9 of a step of it.
@@ -37,14 +40,17 @@ struct NumberGrid: Sendable, Hashable {
   }
 
   /// Value `index` (0 ..< count).
-  /// - Complexity: O(1) (a decimal with more than 15 digits is read from text).
+  /// - Complexity: O(1); a value that is not a ratio of small integers is read from its digits
+  ///   (about 80 + 2.4·scale of them for a linspace value that is not a finite decimal).
   func value(at index: Int) -> Double {
     let raw: Double
     switch formula {
     case .ratio(let start, let step, let denominator):
       raw = Double(start + index * step) / Double(denominator)
     case .decimal(let start, let step, let scale):
-      raw = Double("\(start + index * step)e-\(scale)")!
+      raw = Double("\(start + index * step)e\(-scale)")!
+    case .quotient(let start, let step, let intervals, let scale):
+      raw = ExactDecimal.quotient(start: start, step: step, index: index, intervals: intervals, scale: scale)
     case .linear(let low, let high):
       if index == 0 {
         raw = low
@@ -114,19 +120,28 @@ struct NumberGrid: Sendable, Hashable {
   /// lo + (hi − lo)·i/(n − 1): exactly, when lo and hi are decimals whose scaled values fit.
   private static func linspace(_ low: Double, _ high: Double, _ count: Int, lowText: Node, highText: Node) -> Formula {
     let intervals = max(count - 1, 1)
-    if let (scaled, scale) = WrittenDecimal.common([lowText, highText]), let power = WrittenDecimal.powerOfTen(scale) {
-      let (lowScaled, highScaled) = (scaled[0], scaled[1])
+    guard let (scaled, scale) = WrittenDecimal.common([lowText, highText]) else {
+      return .linear(low: low, high: high)
+    }
+    let (lowScaled, highScaled) = (scaled[0], scaled[1])
+    let step = highScaled.subtractingReportingOverflow(lowScaled)
+    guard !step.overflow else { return .linear(low: low, high: high) }
+    // In small integers, one division rounds the exact quotient.
+    if let power = WrittenDecimal.powerOfTen(scale) {
       let start = lowScaled.multipliedReportingOverflow(by: intervals)
       let end = highScaled.multipliedReportingOverflow(by: intervals)
-      let step = highScaled.subtractingReportingOverflow(lowScaled)
       let denominator = power.multipliedReportingOverflow(by: intervals)
-      if !start.overflow, !end.overflow, !step.overflow, !denominator.overflow,
+      if !start.overflow, !end.overflow, !denominator.overflow,
         [start.partialValue, end.partialValue, denominator.partialValue].allSatisfy({ $0.magnitude <= 1 << 53 })
       {
         return .ratio(start: start.partialValue, step: step.partialValue, denominator: denominator.partialValue)
       }
     }
-    return .linear(low: low, high: high)
+    // Values on the written decimals' own grid are decimals; others are read from enough digits.
+    if step.partialValue % intervals == 0 {
+      return .decimal(start: lowScaled, step: step.partialValue / intervals, scale: scale)
+    }
+    return .quotient(start: lowScaled, step: step.partialValue, intervals: intervals, scale: scale)
   }
 
   /// lo, lo + step, … up to hi (included when on the grid), at most `Generators.maximumCount` values.
@@ -149,29 +164,37 @@ struct NumberGrid: Sendable, Hashable {
       return nil
     }
     // Exactly, in integers, when the three numbers are decimals with a common scale that fits.
-    if let (scaled, scale) = WrittenDecimal.common(items), let power = WrittenDecimal.powerOfTen(scale) {
+    if let (scaled, scale) = WrittenDecimal.common(items) {
       let (lowScaled, highScaled, stepScaled) = (scaled[0], scaled[1], scaled[2])
       let difference = highScaled.subtractingReportingOverflow(lowScaled)
       if !difference.overflow {
         if difference.partialValue != 0 && (difference.partialValue > 0) != (stepScaled > 0) { return empty() }
-        let intervals = difference.partialValue / stepScaled
-        guard intervals < Generators.maximumCount else {
-          let count = intervals.addingReportingOverflow(1)
-          return tooMany(count.overflow ? "\(UInt(intervals) + 1)" : "\(count.partialValue)")
-        }
+        // In magnitudes (the signs agree): Int.min / −1 does not fit an Int, 2^63 fits a UInt.
+        let intervalCount = difference.partialValue.magnitude / stepScaled.magnitude
+        guard intervalCount < UInt(Generators.maximumCount) else { return tooMany("\(intervalCount + 1)") }
+        let intervals = Int(intervalCount)
         let last = lowScaled + intervals * stepScaled
-        let formula: Formula =
-          power <= 1 << 53 && lowScaled.magnitude <= 1 << 53 && last.magnitude <= 1 << 53
-          ? .ratio(start: lowScaled, step: stepScaled, denominator: power)
-          : .decimal(start: lowScaled, step: stepScaled, scale: scale)
+        let formula: Formula
+        if let power = WrittenDecimal.powerOfTen(scale), power <= 1 << 53, lowScaled.magnitude <= 1 << 53,
+          last.magnitude <= 1 << 53
+        {
+          formula = .ratio(start: lowScaled, step: stepScaled, denominator: power)
+        } else {
+          formula = .decimal(start: lowScaled, step: stepScaled, scale: scale)
+        }
         return NumberGrid(kind: .range, count: intervals + 1, mark: mark, text: text, formula: formula)
       }
     }
     let span = (high - low) / step
     guard span >= -1e-9 else { return empty() }
     guard span.isFinite, span + 1e-9 < Double(Generators.maximumCount) else {
-      // |hi − lo| / |step| as a power of ten, from logarithms (the quotient itself may overflow).
-      let magnitude = (Elementary.log(abs(high - low)) - Elementary.log(abs(step))) / Elementary.log(10)
+      // |hi − lo| / |step| as a power of ten, from logarithms: the quotient may overflow, and so
+      // may hi − lo itself (−1e308 to 1e308), so the width is taken as 2·|hi/2 − lo/2|. Both
+      // logarithms are finite (finite ends, a non-zero finite step), so the power is within ±700.
+      let halfWidth = abs(high / 2 - low / 2)
+      let magnitude =
+        (Elementary.log(halfWidth) + Elementary.log(2) - Elementary.log(abs(step))) / Elementary.log(10)
+      guard magnitude.isFinite, abs(magnitude) < 10_000 else { return tooMany("too many") }
       return tooMany("about 10^\(Int((magnitude + 1e-6).rounded(.down)))")
     }
     let count = Int((span + 1e-9).rounded(.down)) + 1
@@ -188,16 +211,31 @@ enum Generators {
 
 /// A number as written in decimal: mantissa · 10^−scale, when the digits fit in an `Int`.
 enum WrittenDecimal {
-  /// The decimal a scalar node was written as (`0.25` → (25, 2), `1e3` → (1000, 0), `0x1F` → (31, 0)),
-  /// trailing zeros dropped; nil when it is not a finite number or its digits do not fit.
+  /// The decimal a scalar node was written as (`0.25` → (25, 2), `1e3` → (1, −3), `1e-20` →
+  /// (1, 20), `0x1F` → (31, 0)), trailing zeros dropped into the scale (so the scale may be
+  /// negative, and zero is (0, 0)); nil when it is not a finite number or its digits do not fit.
   static func parse(_ node: Node) -> (mantissa: Int, scale: Int)? {
     guard case .scalar(let text, let value) = node.content else { return nil }
+    var mantissa = 0
+    var scale = 0
     switch value {
-    case .int(let integer): return (integer, 0)
-    case .float(let number) where number.isFinite: break
+    case .int(let integer): mantissa = integer
+    case .float(let number) where number.isFinite:
+      guard let written = digits(of: text) else { return nil }
+      (mantissa, scale) = written
     default: return nil
     }
-    // The core schema's float syntax: [-+]? digits [. digits] [(e|E) [-+]? digits].
+    guard mantissa != 0 else { return (0, 0) }
+    while mantissa % 10 == 0 {
+      mantissa /= 10
+      scale -= 1
+    }
+    return (mantissa, scale)
+  }
+
+  /// The core schema's float syntax, `[-+]? digits [. digits] [(e|E) [-+]? digits]`, as
+  /// mantissa · 10^−scale; nil when the digits overflow an `Int` or the exponent is absurd.
+  private static func digits(of text: String) -> (mantissa: Int, scale: Int)? {
     let bytes = Array(text.utf8)
     var index = 0
     func sign() -> Bool {
@@ -243,29 +281,24 @@ enum WrittenDecimal {
       scale += exponentNegative ? exponent : -exponent
     }
     guard sawDigit else { return nil }
-    while scale > 0, mantissa % 10 == 0 {
-      mantissa /= 10
-      scale -= 1
-    }
-    while scale < 0 {
-      let shifted = mantissa.multipliedReportingOverflow(by: 10)
-      guard !shifted.overflow else { return nil }
-      mantissa = shifted.partialValue
-      scale += 1
-    }
     return (negative ? -mantissa : mantissa, scale)
   }
 
-  /// The nodes' decimals scaled to one common scale (integers n_i with value_i = n_i · 10^−scale).
+  /// The nodes' decimals brought to one common scale (integers n_i with value_i = n_i · 10^−scale,
+  /// the scale of the finest non-zero one); nil when one does not fit an `Int` there.
   static func common(_ nodes: [Node]) -> (scaled: [Int], scale: Int)? {
     var parsed: [(mantissa: Int, scale: Int)] = []
     for node in nodes {
       guard let decimal = parse(node) else { return nil }
       parsed.append(decimal)
     }
-    let scale = parsed.map(\.scale).max() ?? 0
+    let scale = parsed.filter { $0.mantissa != 0 }.map(\.scale).max() ?? 0
     var scaled: [Int] = []
     for decimal in parsed {
+      guard decimal.mantissa != 0 else {
+        scaled.append(0)
+        continue
+      }
       guard let power = powerOfTen(scale - decimal.scale) else { return nil }
       let product = decimal.mantissa.multipliedReportingOverflow(by: power)
       guard !product.overflow else { return nil }
@@ -280,5 +313,73 @@ enum WrittenDecimal {
     var power = 1
     for _ in 0..<exponent { power *= 10 }
     return power
+  }
+}
+
+/// Exactly rounded values of decimal quotients, through their decimal digits.
+enum ExactDecimal {
+  /// The double nearest (start + index·step/intervals)·10^−scale, for 0 ≤ index < intervals
+  /// (so the value lies between start and start + step, and its integer part fits an `Int`).
+  ///
+  /// The quotient x is written out in decimal — its integer part m, then fraction digits by long
+  /// division — and read back by `Double(_:)`, which rounds a decimal text correctly. A fraction
+  /// that does not end is cut after k digits with a final 1 appended, which rounds like x itself
+  /// as long as no point halfway between two doubles lies strictly between the cut text t and
+  /// t + 10^−k (both texts lie there). The halfway points near v = x·10^−scale are multiples of
+  /// 2^(e − 54), e = ⌊log₂ v⌋ (subnormal ones, multiples of 2^−1075, are among them), whose
+  /// decimal digits end max(0, 54 − e) places after v's point (whole numbers end at it), so
+  /// max(0, 54 − e) − scale places after x's. With m of b bits (b ≥ 1), v ≥ 2^(b − 1)·10^−scale,
+  /// so e ≥ b − 1 − ⌈3.3220·scale⌉ (for a negative scale, e ≥ b − 1 + ⌊3.3219·|scale|⌋); for
+  /// m = 0, x ≥ 1/intervals > 2^−24, as if b = −23. So k = max(0, 55 − b + ⌈3.3220·scale⌉) − scale
+  /// places make every nearby halfway point a multiple of 10^−k, and none lies strictly between
+  /// consecutive multiples.
+  /// - Complexity: O(k): about 80 + 2.33·scale digits for a value below 1, fewer for larger ones.
+  static func quotient(start: Int, step: Int, index: Int, intervals: Int, scale: Int) -> Double {
+    let (high, low) = UInt(index).multipliedFullWidth(by: step.magnitude)
+    // index·|step| / intervals < |step|: the quotient fits.
+    let (whole, remainder) = UInt(intervals).dividingFullWidth((high, low))
+    let divisor = UInt(intervals)
+    // x = floor + fraction/intervals with 0 ≤ fraction < intervals.
+    let floor: Int
+    var fraction: UInt
+    if step >= 0 {
+      floor = start + Int(whole)
+      fraction = remainder
+    } else if remainder == 0 {
+      floor = start - Int(whole)
+      fraction = 0
+    } else {
+      floor = start - Int(whole) - 1
+      fraction = divisor - remainder
+    }
+    // |x| = integer + fraction/intervals.
+    var integer = floor.magnitude
+    let negative = floor < 0
+    if negative && fraction > 0 {
+      // −(|floor| − fraction/intervals) = −((|floor| − 1) + (intervals − fraction)/intervals).
+      integer -= 1
+      fraction = divisor - fraction
+    }
+    var text: [UInt8] = []
+    text.reserveCapacity(128)
+    if negative { text.append(UInt8(ascii: "-")) }
+    text += String(integer).utf8
+    if fraction > 0 {
+      text.append(UInt8(ascii: "."))
+      let bits = integer == 0 ? -23 : UInt.bitWidth - integer.leadingZeroBitCount
+      let binaryShift = scale >= 0 ? (33_220 * scale + 9_999) / 10_000 : -(33_219 * -scale / 10_000)
+      let places = max(1, max(0, 55 - bits + binaryShift) - scale)
+      var written = 0
+      while fraction > 0 && written < places {
+        fraction *= 10
+        text.append(UInt8(ascii: "0") + UInt8(fraction / divisor))
+        fraction %= divisor
+        written += 1
+      }
+      if fraction > 0 { text.append(UInt8(ascii: "1")) }
+    }
+    text.append(UInt8(ascii: "e"))
+    text += String(-scale).utf8
+    return Double(String(decoding: text, as: UTF8.self))!
   }
 }

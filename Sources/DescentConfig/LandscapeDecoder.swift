@@ -54,7 +54,8 @@ enum LandscapeDecoder {
           at: node["minimum"]?.mark ?? node.mark)
         return nil
       }
-      return DecodedLandscape(value: landscape, text: NodeMerging.idText(node), minimum: minimum, mark: node.mark)
+      return DecodedLandscape(
+        value: landscape, text: NodeMerging.idText(node, expandingGenerators: false), minimum: minimum, mark: node.mark)
     } catch {
       decoding.error(error.message, at: error.option.flatMap { marks[$0] } ?? node.mark)
       return nil

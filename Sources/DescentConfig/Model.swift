@@ -52,6 +52,12 @@ public struct Scenario: Sendable {
     plan.instance(at: index, scenario: self)
   }
 
+  /// The id of the instance at `index`, without building the instance (for listing).
+  /// - Complexity: O(number of sweep keys + the id's length); nothing is decoded.
+  public func id(at index: Int) -> String {
+    ScenarioPlan.id(suite: suite, scenario: name, parameters: plan.parameters(at: index))
+  }
+
   /// All instances, in order (for small scenarios and tests; large sweeps index lazily).
   public var instances: [Instance] { (0..<instanceCount).map(instance(at:)) }
 }

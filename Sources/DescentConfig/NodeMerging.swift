@@ -12,7 +12,7 @@ import YAMLNode
 ///   `landscape: ravine` is `{preset: ravine}`.
 /// - `expect` and `clip` are never merged: a more specific value replaces the whole claim (so
 ///   `clip: {value: 1}` over `clip: {max_norm: 1}` is value clipping alone).
-/// - Lists and scalars replace.
+/// - Lists and scalars replace, and so do generators (`{linspace: …}` is a list).
 enum NodeMerging {
   /// Keys whose string shorthand stands for a mapping with this discriminator.
   static let shorthandDiscriminator: [String: String] = ["landscape": "preset", "optimizer": "name"]
@@ -30,6 +30,14 @@ enum NodeMerging {
     return mergeMappings(widenedBase, widenedOverride)
   }
 
+  /// Whether `node` is a number generator (`{linspace: …}`, `{logspace: …}`, `{range: …}`): a
+  /// mapping that names no kind and has a generator's key.
+  static func isGenerator(_ node: Node) -> Bool {
+    guard let pairs = node.pairs else { return false }
+    return pairs.contains { NumberGrid.Kind(rawValue: $0.key.string ?? "") != nil }
+      && !pairs.contains { discriminators.contains($0.key.string ?? "") }
+  }
+
   /// The mapping form of a shorthand (`sgd` → `{name: sgd}`), or the node itself.
   static func widen(_ node: Node, key: String) -> Node {
     guard let discriminator = shorthandDiscriminator[key], node.string != nil else { return node }
@@ -38,6 +46,8 @@ enum NodeMerging {
 
   private static func mergeMappings(_ base: Node, _ override: Node) -> Node {
     guard let basePairs = base.pairs, let overridePairs = override.pairs else { return override }
+    // A generator stands for a list, and lists replace: `{range: …}` over `{linspace: …}` is the range.
+    if isGenerator(base) || isGenerator(override) { return override }
     for pair in overridePairs {
       guard let key = pair.key.string, discriminators.contains(key) else { continue }
       if let baseValue = base[key], baseValue.scalar != pair.value.scalar { return override }
@@ -97,25 +107,34 @@ enum NodeMerging {
     return (Node(.mapping(pairs), at: container.mark), nil)
   }
 
-  /// The canonical text of a value inside an instance id: numbers in shortest round-trip form,
-  /// lists as `[a,b]`, mappings as `kind(key=value,...)` with keys sorted, so the same value
-  /// gives the same id however it was spelled. A mapping that names its kind (`name:` of an
+  /// The canonical text of a value inside an instance id: numbers in shortest round-trip form
+  /// (−0 as 0), lists as `[a,b]`, mappings as `kind(key=value,...)` with keys sorted, so the same
+  /// value gives the same id however it was spelled. A mapping that names its kind (`name:` of an
   /// optimizer, `preset:` of a landscape, `schedule:` of an lr) lists only the options it
   /// changes: an option equal to its default is left out (`{name: sgd, momentum: 0.9, nesterov:
   /// false}` is `sgd(momentum=0.9)`, `{name: sgd, momentum: 0}` is `sgd`), and a constant
-  /// schedule is its lr (`{schedule: constant, lr: 0.1}` is `0.1`).
-  static func idText(_ node: Node) -> String {
+  /// schedule is its lr (`{schedule: constant, lr: 0.1}` is `0.1`). A generator is the list it
+  /// generates (`{linspace: [1, 2, 2]}` is `[1,2]`, as `[1, 2]` is), unless `expandingGenerators`
+  /// is false (report texts: `(linspace=[1,2,1000])` rather than a thousand numbers).
+  /// - Complexity: O(size of the value), generated values included.
+  static func idText(_ node: Node, expandingGenerators: Bool = true) -> String {
     switch node.content {
     case .scalar(let text, let value):
       switch value {
-      case .int, .float: return NumberText.shortest(value.number!)
+      case .int, .float: return numberText(value.number!)
       case .bool(let flag): return flag ? "true" : "false"
       case .null: return "null"
       case .string: return text
       }
     case .sequence(let items):
-      return "[" + items.map(idText).joined(separator: ",") + "]"
+      return "[" + items.map { idText($0, expandingGenerators: expandingGenerators) }.joined(separator: ",") + "]"
     case .mapping(let pairs):
+      if expandingGenerators, isGenerator(node) {
+        var scratch = Decoding()
+        if let grid = NumberGrid.decode(node, decoding: &scratch) {
+          return "[" + (0..<grid.count).map { numberText(grid.value(at: $0)) }.joined(separator: ",") + "]"
+        }
+      }
       let named = pairs.first { discriminators.contains($0.key.string ?? "") }
       let declarations = named.flatMap { declaredOptions($0.key.string!, $0.value.string) } ?? []
       if named?.key.string == "schedule", named?.value.string == "constant", pairs.count == 2,
@@ -126,13 +145,35 @@ enum NodeMerging {
       let options = pairs.filter { pair in
         pair.key.string != named?.key.string && !isDefault(pair, declarations: declarations)
       }
-      .map { (key: $0.key.string ?? idText($0.key), value: idText($0.value)) }
+      .map { (key: $0.key.string ?? idText($0.key), value: idText($0.value, expandingGenerators: expandingGenerators)) }
       .sorted { $0.key < $1.key }
       .map { "\($0.key)=\($0.value)" }
       .joined(separator: ",")
       guard let named else { return "(\(options))" }
       return options.isEmpty ? idText(named.value) : "\(idText(named.value))(\(options))"
     }
+  }
+
+  /// A number in an id: shortest round-trip form, and 0 for −0 (the same run).
+  static func numberText(_ value: Double) -> String {
+    value == 0 ? "0" : NumberText.shortest(value)
+  }
+
+  /// `node` (widened for `key`) without the values at `paths`, each a dotted path below `key`
+  /// (`[momentum]` for `optimizer.momentum`): what the node says apart from what those set.
+  static func removing(_ paths: [ArraySlice<String>], from node: Node?, key: String) -> Node? {
+    guard let node, !paths.isEmpty else { return node }
+    let widened = widen(node, key: key)
+    guard var pairs = widened.pairs else { return node }
+    for path in paths {
+      guard let first = path.first, let index = pairs.firstIndex(where: { $0.key.string == first }) else { continue }
+      if path.count == 1 {
+        pairs.remove(at: index)
+      } else if let inner = removing([path.dropFirst()], from: pairs[index].value, key: "") {
+        pairs[index].value = inner
+      }
+    }
+    return Node(.mapping(pairs), at: widened.mark)
   }
 
   /// The options declared for the kind a discriminator names (`name: sgd` → SGD's options).

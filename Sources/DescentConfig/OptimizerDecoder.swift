@@ -43,7 +43,8 @@ enum OptimizerDecoder {
     do {
       let optimizer = try description.build(OptionValues(declarations: description.options, given: given))
       return DecodedOptimizer(
-        value: optimizer, text: NodeMerging.idText(node), defaultLearningRate: description.defaultLearningRate,
+        value: optimizer, text: NodeMerging.idText(node, expandingGenerators: false),
+        defaultLearningRate: description.defaultLearningRate,
         mark: node.mark)
     } catch {
       // At the list item the problem is with (`betas` index 1), else at the option, else the optimizer.

@@ -9,7 +9,7 @@ enum ScheduleDecoder {
   static func decode(_ node: Node, decoding: inout Decoding) -> DecodedSchedule? {
     if node.pairs == nil {
       guard let rate = decoding.number(node, "'lr'", atLeast: 0) else { return nil }
-      return DecodedSchedule(value: .constant(rate), text: NumberText.shortest(rate), mark: node.mark)
+      return DecodedSchedule(value: .constant(rate), text: NodeMerging.numberText(rate), mark: node.mark)
     }
     guard let scheduleNode = node["schedule"] else {
       decoding.error("an lr mapping needs 'schedule' (one of: \(names.joined(separator: ", ")))", at: node.mark)
@@ -33,7 +33,8 @@ enum ScheduleDecoder {
     do {
       let schedule = try description.build(OptionValues(declarations: description.options, given: options.values))
       return DecodedSchedule(
-        value: schedule, text: NodeMerging.idText(node), mark: node.mark, optionMarks: options.marks)
+        value: schedule, text: NodeMerging.idText(node, expandingGenerators: false), mark: node.mark,
+        optionMarks: options.marks)
     } catch {
       decoding.error(error.message, at: error.option.flatMap { options.marks[$0] } ?? node.mark)
       return nil

@@ -57,13 +57,15 @@ enum SuiteDecoder {
           else {
             continue
           }
+          // A scenario written once and listed again through an alias (`- *a`) is at the alias.
+          let place = item.aliasMark ?? item["name"]?.mark ?? item.mark
           if let first = firstPlace[scenario.name] {
             decoding.error(
-              "duplicate scenario name '\(scenario.name)'", at: item["name"]?.mark ?? item.mark,
+              "duplicate scenario name '\(scenario.name)'", at: place,
               notes: [.init("'\(scenario.name)' first defined here", at: first)])
             continue
           }
-          firstPlace[scenario.name] = item["name"]?.mark ?? item.mark
+          firstPlace[scenario.name] = place
           scenarios.append(scenario)
         }
       } else {
@@ -85,7 +87,7 @@ enum SuiteDecoder {
       scenarios: scenarios, contentHash: contentHash)
   }
 
-  /// A suite or scenario name: letters, digits and `. _ - +`, so ids stay unambiguous.
+  /// A suite or scenario name: ASCII letters, digits and `. _ - +`, so ids stay unambiguous.
   static func name(_ node: Node, _ what: String, decoding: inout Decoding) -> String? {
     guard let text = decoding.string(node, what) else { return nil }
     let allowed = text.unicodeScalars.allSatisfy { scalar in
@@ -94,7 +96,7 @@ enum SuiteDecoder {
     }
     guard allowed else {
       decoding.error(
-        "\(what) \(Decoding.quoted(text)) may only contain letters, digits, '.', '_', '-' and '+'", at: node.mark)
+        "\(what) \(Decoding.quoted(text)) may only contain ASCII letters, digits, '.', '_', '-' and '+'", at: node.mark)
       return nil
     }
     return text
@@ -140,10 +142,12 @@ enum SuiteDecoder {
             caseDescription = decoding.string(entry.value, "'description'")
             continue
           }
-          nodes[entry.key] = NodeMerging.merge(base[entry.key], entry.value, key: entry.key)
+          let merged = NodeMerging.merge(base[entry.key], entry.value, key: entry.key)
+          nodes[entry.key] = merged
           caseKeys.insert(entry.key)
+          // The id names the value that runs: the case's merged over the scenario's.
           if entry.key != "expect" {
-            parameters.append(Parameter(key: entry.key, value: NodeMerging.idText(entry.value)))
+            parameters.append(Parameter(key: entry.key, value: NodeMerging.idText(merged)))
           }
         }
         parameters.sort { ScenarioKeys.canonicalOrder($0.key, $1.key) }
@@ -161,7 +165,11 @@ enum SuiteDecoder {
     }
 
     let sweepNode = value("sweep")
-    let axes = sweepNode.flatMap { sweepAxes($0, caseKeys: caseKeys, decoding: &decoding) } ?? []
+    var rejectedSweepKeys: Set<String> = []
+    let axes =
+      sweepNode.flatMap {
+        sweepAxes($0, caseKeys: caseKeys, base: base, rejectedKeys: &rejectedSweepKeys, decoding: &decoding)
+      } ?? []
     var groups: [SweepGroup] = []
     for axis in axes {
       let key = axis.path[0]
@@ -203,6 +211,8 @@ enum SuiteDecoder {
     let groupKeys = Set(groups.map(\.key))
     let planVariants = variants.map { variant in
       var fields = ScenarioFields()
+      // A key whose sweep was refused counts as written (it is not also reported missing).
+      fields.written = rejectedSweepKeys
       // A key the sweep sets is decoded per combination (the groups above), never on its own:
       // `{name: sgd, nesterov: true}` is incomplete until `optimizer.momentum` is swept in.
       for key in ScenarioKeys.runKeys where !groupKeys.contains(key) {
@@ -249,53 +259,90 @@ enum SuiteDecoder {
     }
   }
 
-  /// The axes of a `sweep` mapping, in canonical key order.
-  private static func sweepAxes(_ node: Node, caseKeys: Set<String>, decoding: inout Decoding) -> [SweepAxis]? {
+  /// The axes of a `sweep` mapping, in canonical key order. `base` holds the scenario's values
+  /// (defaults merged in), over which a whole key's listed values are merged for their id texts.
+  /// The scenario keys of refused axes are added to `rejectedKeys`.
+  private static func sweepAxes(
+    _ node: Node, caseKeys: Set<String>, base: [String: Node], rejectedKeys: inout Set<String>,
+    decoding: inout Decoding
+  ) -> [SweepAxis]? {
     guard let pairs = node.pairs, !pairs.isEmpty else {
       let found = node.pairs != nil ? "an empty mapping" : decoding.describe(node)
       decoding.error("'sweep' must be a non-empty mapping of keys to lists, found \(found)", at: node.mark)
       return nil
     }
-    var axes: [SweepAxis] = []
+    var written: [(key: String, path: [String], value: Node, mark: Mark)] = []
     for pair in pairs {
       guard let key = pair.key.string else {
         decoding.error("sweep keys must be strings, found \(pair.key.typeDescription)", at: pair.key.mark)
         continue
       }
       let path = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+      if path.count > 1, path.contains(where: \.isEmpty) {
+        decoding.error(
+          "sweep key '\(key)' has an empty part: a dotted key names an option inside a key, such as 'optimizer.momentum'",
+          at: pair.key.mark)
+        if ScenarioKeys.sweepable.contains(path[0]) { rejectedKeys.insert(path[0]) }
+        continue
+      }
       guard ScenarioKeys.sweepable.contains(path[0]) else {
         decoding.unknownKey(path[0], at: pair.key.mark, allowed: ScenarioKeys.sweepable, kind: "sweep key")
         continue
       }
-      guard !path.contains(where: \.isEmpty), path[0] != "expect" || path.count == 1 else {
-        decoding.error("invalid sweep key '\(key)'", at: pair.key.mark)
+      guard path[0] != "expect" || path.count == 1 else {
+        decoding.error(
+          "sweep key '\(key)': 'expect' is swept whole (a list of expectations), not by a dotted key", at: pair.key.mark
+        )
+        rejectedKeys.insert(path[0])
         continue
       }
       if caseKeys.contains(path[0]) {
         decoding.error("'\(path[0])' is set by both 'cases' and 'sweep'; set it in one of them", at: pair.key.mark)
         continue
       }
+      written.append((key, path, pair.value, pair.key.mark))
+    }
+    var axes: [SweepAxis] = []
+    for (key, path, valuesNode, mark) in written {
       let values: AxisValues
-      if pair.value.pairs != nil {
-        guard let grid = NumberGrid.decode(pair.value, decoding: &decoding) else { continue }
-        guard distinctValues(of: grid, key: key, decoding: &decoding) else { continue }
-        values = .generated(grid)
-      } else if let items = pair.value.items {
-        guard !items.isEmpty else {
-          decoding.error("sweep '\(key)' is empty", at: pair.value.mark)
+      if valuesNode.pairs != nil {
+        guard let grid = NumberGrid.decode(valuesNode, decoding: &decoding),
+          distinctValues(of: grid, key: key, decoding: &decoding)
+        else {
+          rejectedKeys.insert(path[0])
           continue
         }
-        guard distinctValues(items, key: key, decoding: &decoding) else { continue }
-        values = .listed(items)
+        values = .generated(grid)
+      } else if let items = valuesNode.items {
+        guard !items.isEmpty else {
+          decoding.error("sweep '\(key)' is empty", at: valuesNode.mark)
+          rejectedKeys.insert(path[0])
+          continue
+        }
+        // A whole key's value runs merged over the scenario's, apart from what dotted keys set.
+        var idTexts = items.map { NodeMerging.idText($0) }
+        if path.count == 1 {
+          let dotted = written.filter { $0.path.count > 1 && $0.path[0] == key }.map { $0.path.dropFirst() }
+          let scenarioValue = NodeMerging.removing(dotted, from: base[key], key: key)
+          idTexts = items.map { NodeMerging.idText(NodeMerging.merge(scenarioValue, $0, key: key)) }
+        }
+        guard distinctValues(items, idTexts: idTexts, key: key, decoding: &decoding) else {
+          rejectedKeys.insert(path[0])
+          continue
+        }
+        values = .listed(items, idTexts: idTexts)
       } else {
         decoding.error(
-          "sweep '\(key)' must be a list of values or a generator, found \(decoding.describe(pair.value))",
-          at: pair.value.mark)
+          "sweep '\(key)' must be a list of values or a generator, found \(decoding.describe(valuesNode))",
+          at: valuesNode.mark)
+        rejectedKeys.insert(path[0])
         continue
       }
-      axes.append(SweepAxis(key: key, path: path, values: values, mark: pair.key.mark))
+      axes.append(SweepAxis(key: key, path: path, values: values, mark: mark))
     }
-    return withoutOverriddenValues(axes, decoding: &decoding).sorted { ScenarioKeys.canonicalOrder($0.key, $1.key) }
+    let kept = withoutOverriddenValues(axes, decoding: &decoding)
+    for axis in axes where !kept.contains(where: { $0.key == axis.key }) { rejectedKeys.insert(axis.path[0]) }
+    return kept.sorted { ScenarioKeys.canonicalOrder($0.key, $1.key) }
   }
 
   /// The axes without those that set a value another axis's values set too (`optimizer.momentum`
@@ -304,7 +351,7 @@ enum SuiteDecoder {
   private static func withoutOverriddenValues(_ axes: [SweepAxis], decoding: inout Decoding) -> [SweepAxis] {
     axes.filter { child in
       for parent in axes where parent.path.count < child.path.count && child.path.starts(with: parent.path) {
-        guard case .listed(let values) = parent.values else { continue }
+        guard case .listed(let values, _) = parent.values else { continue }
         let inner = child.path[parent.path.count...]
         for value in values {
           var node = parent.path.count == 1 ? NodeMerging.widen(value, key: parent.path[0]) : value
@@ -329,18 +376,21 @@ enum SuiteDecoder {
     }
   }
 
-  /// Whether listed sweep values are distinct as ids see them; reports the first repeat.
-  private static func distinctValues(_ items: [Node], key: String, decoding: inout Decoding) -> Bool {
-    var seen: [String: Mark] = [:]
-    for item in items {
-      let text = NodeMerging.idText(item)
+  /// Whether listed sweep values are distinct as ids see them (`idTexts`, one per item); reports
+  /// the first repeat.
+  private static func distinctValues(_ items: [Node], idTexts: [String], key: String, decoding: inout Decoding) -> Bool
+  {
+    var seen: [String: Node] = [:]
+    for (item, text) in zip(items, idTexts) {
       if let first = seen[text] {
+        // Values written alike but for defaults, or made alike by the scenario's value.
+        let merged = NodeMerging.idText(item) != text || NodeMerging.idText(first) != text
         decoding.error(
-          "sweep '\(key)' lists \(text) twice (ids would collide)", at: item.mark,
-          notes: [.init("first listed here", at: first)])
+          "sweep '\(key)' lists \(text) twice\(merged ? " once merged over the scenario's '\(key)'" : "") (ids would collide)",
+          at: item.mark, notes: [.init("first listed here", at: first.mark)])
         return false
       }
-      seen[text] = item.mark
+      seen[text] = item
     }
     return true
   }

@@ -3,12 +3,14 @@ import YAMLNode
 
 /// The values of one `sweep` key: written as a list, or generated on demand.
 enum AxisValues: Sendable {
-  case listed([Node])
+  /// Listed values with the id text of each: the canonical text of the value that runs (for a
+  /// whole key, the value merged over the scenario's).
+  case listed([Node], idTexts: [String])
   case generated(NumberGrid)
 
   var count: Int {
     switch self {
-    case .listed(let nodes): nodes.count
+    case .listed(let nodes, _): nodes.count
     case .generated(let grid): grid.count
     }
   }
@@ -16,7 +18,7 @@ enum AxisValues: Sendable {
   /// Value `index` as a node; a generated number is positioned at its generator.
   func node(at index: Int) -> Node {
     switch self {
-    case .listed(let nodes):
+    case .listed(let nodes, _):
       return nodes[index]
     case .generated(let grid):
       let value = grid.value(at: index)
@@ -27,8 +29,8 @@ enum AxisValues: Sendable {
   /// The canonical text of value `index` in an instance id.
   func idText(at index: Int) -> String {
     switch self {
-    case .listed(let nodes): NodeMerging.idText(nodes[index])
-    case .generated(let grid): NumberText.shortest(grid.value(at: index))
+    case .listed(_, let idTexts): idTexts[index]
+    case .generated(let grid): NodeMerging.numberText(grid.value(at: index))
     }
   }
 }

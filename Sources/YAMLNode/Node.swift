@@ -62,13 +62,16 @@ public struct Node: Sendable, Hashable {
   /// Where a scalar's source text ends (exclusive), when read from a file: with `mark` and
   /// `style` it maps a position inside the scalar's value back to the file.
   public var endMark: Mark?
+  /// Where this node was used through an alias (`*name`), when it is the copy an alias stands
+  /// for; nil otherwise. `mark` stays where the anchored node is written.
+  public var aliasMark: Mark?
 
   public init(_ content: Content, at mark: Mark) {
     self.content = content
     self.mark = mark
   }
 
-  /// Nodes compare by content and position; how a scalar was written does not count.
+  /// Nodes compare by content and position; how a scalar was written (or aliased) does not count.
   public static func == (lhs: Node, rhs: Node) -> Bool {
     lhs.content == rhs.content && lhs.mark == rhs.mark
   }

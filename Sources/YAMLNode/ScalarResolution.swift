@@ -33,15 +33,12 @@ enum ScalarResolver {
     }
   }
 
-  /// `[-+]?[0-9]+`, `0o[0-7]+` or `0x[0-9a-fA-F]+`; integers too large for `Int` become floats.
+  /// `[-+]?[0-9]+`, `0o[0-7]+` or `0x[0-9a-fA-F]+` (no sign after the prefix: `0x-1` is a
+  /// string); integers too large for `Int` become floats.
   private static func integer(_ text: String) -> ScalarValue? {
     var digits = Substring(text)
-    if digits.hasPrefix("0x"), digits.count > 2 {
-      return Int(digits.dropFirst(2), radix: 16).map { .int($0) }
-    }
-    if digits.hasPrefix("0o"), digits.count > 2 {
-      return Int(digits.dropFirst(2), radix: 8).map { .int($0) }
-    }
+    if digits.hasPrefix("0x") { return unsigned(digits.dropFirst(2), radix: 16) }
+    if digits.hasPrefix("0o") { return unsigned(digits.dropFirst(2), radix: 8) }
     var negative = false
     if let sign = digits.first, sign == "-" || sign == "+" {
       negative = sign == "-"
@@ -50,6 +47,15 @@ enum ScalarResolver {
     guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
     if let value = Int(digits) { return .int(negative ? -value : value) }
     return Double(text).map { .float($0) }
+  }
+
+  /// Digits of `radix` only (at least one), as an `Int`, or as the nearest float when too large.
+  private static func unsigned(_ digits: Substring, radix: Int) -> ScalarValue? {
+    guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.hexDigitValue.map { $0 < radix } == true }) else {
+      return nil
+    }
+    if let value = Int(digits, radix: radix) { return .int(value) }
+    return .float(digits.reduce(0.0) { $0 * Double(radix) + Double($1.hexDigitValue!) })
   }
 
   /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, `[-+]?.inf` or `.nan`.

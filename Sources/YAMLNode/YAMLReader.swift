@@ -4,8 +4,9 @@ internal import CYAML
 ///
 /// Anchors and aliases are resolved (an alias is a copy of its anchored node), `<<` merge keys
 /// are applied (explicit keys win), duplicate keys are reported with both places, and the
-/// expansion of aliases, the nesting depth and the file size are capped so that hostile input
-/// ("billion laughs", deep nesting) is refused quickly.
+/// expansion of aliases (in nodes and in text), the nesting depth and the file size are capped so
+/// that hostile input ("billion laughs", a megabyte string aliased thousands of times, deep
+/// nesting) is refused quickly.
 public enum YAMLReader {
   /// Caps that keep a hostile document from exhausting time or memory.
   public struct Limits: Sendable {
@@ -15,11 +16,19 @@ public enum YAMLReader {
     public var maximumDepth: Int
     /// Largest number of nodes the document may hold once every alias is expanded.
     public var maximumNodes: Int
+    /// Largest amount of scalar text, in UTF-8 bytes, that aliases may add to the document: each
+    /// use of an alias adds the text of the value it stands for (keys and values, aliases inside it
+    /// expanded). A few large values aliased many times cost time in proportion to this.
+    public var maximumAliasedBytes: Int
 
-    public init(maximumBytes: Int = 8 << 20, maximumDepth: Int = 200, maximumNodes: Int = 1_000_000) {
+    public init(
+      maximumBytes: Int = 8 << 20, maximumDepth: Int = 200, maximumNodes: Int = 1_000_000,
+      maximumAliasedBytes: Int = 4 << 20
+    ) {
       self.maximumBytes = maximumBytes
       self.maximumDepth = maximumDepth
       self.maximumNodes = maximumNodes
+      self.maximumAliasedBytes = maximumAliasedBytes
     }
   }
 
@@ -190,6 +199,8 @@ struct Composer {
     var firstChild: Int
     /// Nodes in this collection once aliases are expanded, itself included.
     var size: Int
+    /// UTF-8 bytes of the scalars in this collection once aliases are expanded.
+    var bytes: Int
   }
 
   let limits: YAMLReader.Limits
@@ -197,11 +208,14 @@ struct Composer {
   private(set) var diagnostics: [Diagnostic] = []
   private var stack: [Frame] = []
   private var children: [Node] = []
-  private var anchors: [String: (node: Node, size: Int)] = [:]
+  /// Each anchored node with its expanded size in nodes and in scalar bytes, computed once.
+  private var anchors: [String: (node: Node, size: Int, bytes: Int)] = [:]
   /// Where the plain, untagged `<<` scalars are: only those are merge keys (a quoted `"<<"` or
   /// `!!str <<` is an ordinary key). A scalar is identified by its position, which its aliases share.
   private var mergeKeyMarks: Set<Mark> = []
   private var expandedNodes = 0
+  /// Scalar bytes added by aliases so far.
+  private var aliasedBytes = 0
   private var aliasesUsed = false
   private var documentCount = 0
 
@@ -226,7 +240,16 @@ struct Composer {
         throw Diagnostic(at: mark, "unknown alias '*\(anchor)'")
       }
       aliasesUsed = true
-      try add(anchored.node, size: anchored.size)
+      aliasedBytes += anchored.bytes
+      guard aliasedBytes <= limits.maximumAliasedBytes else {
+        throw Diagnostic(
+          at: mark,
+          "aliases expand the document by more than \(limits.maximumAliasedBytes) bytes of text (a large value aliased too often?)"
+        )
+      }
+      var copy = anchored.node
+      copy.aliasMark = mark
+      try add(copy, size: anchored.size, bytes: anchored.bytes)
     case .scalar(let text, let anchor, let tag, let plain, let mark, let style, let end):
       let value: ScalarValue
       if let tag, tag != "!" {
@@ -241,12 +264,13 @@ struct Composer {
       var node = Node(.scalar(text: text, value: value), at: mark)
       node.style = style
       node.endMark = end
-      if let anchor { anchors[anchor] = (node, 1) }
-      try add(node, size: 1)
+      let bytes = text.utf8.count
+      if let anchor { anchors[anchor] = (node, 1, bytes) }
+      try add(node, size: 1, bytes: bytes)
     case .sequenceStart(let anchor, let mark):
-      try push(Frame(isMapping: false, mark: mark, anchor: anchor, firstChild: children.count, size: 1))
+      try push(Frame(isMapping: false, mark: mark, anchor: anchor, firstChild: children.count, size: 1, bytes: 0))
     case .mappingStart(let anchor, let mark):
-      try push(Frame(isMapping: true, mark: mark, anchor: anchor, firstChild: children.count, size: 1))
+      try push(Frame(isMapping: true, mark: mark, anchor: anchor, firstChild: children.count, size: 1, bytes: 0))
     case .sequenceEnd, .mappingEnd:
       guard let frame = stack.popLast() else { break }
       let items = Array(children[frame.firstChild...])
@@ -262,8 +286,8 @@ struct Composer {
       } else {
         node = Node(.sequence(items), at: frame.mark)
       }
-      if let anchor = frame.anchor { anchors[anchor] = (node, frame.size) }
-      try add(node, size: frame.size, counted: true)
+      if let anchor = frame.anchor { anchors[anchor] = (node, frame.size, frame.bytes) }
+      try add(node, size: frame.size, bytes: frame.bytes, counted: true)
     }
     return false
   }
@@ -277,7 +301,7 @@ struct Composer {
 
   /// Adds a finished node to the innermost open collection (or makes it the root).
   /// `counted` is true for collections whose nodes were already counted as they were built.
-  private mutating func add(_ node: Node, size: Int, counted: Bool = false) throws(Diagnostic) {
+  private mutating func add(_ node: Node, size: Int, bytes: Int, counted: Bool = false) throws(Diagnostic) {
     if !counted {
       expandedNodes += size
       guard expandedNodes <= limits.maximumNodes else {
@@ -293,6 +317,7 @@ struct Composer {
       return
     }
     stack[stack.count - 1].size += size
+    stack[stack.count - 1].bytes += bytes
     children.append(node)
   }
 

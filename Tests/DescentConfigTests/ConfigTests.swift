@@ -22,6 +22,31 @@ func problems(_ text: String, file: String = "test.yaml") -> [String] {
 }
 
 @Suite struct ConfigTests {
+
+  @Test func wholeNumbersBeyondTheRangeAreOutOfRangeNotFractional() {
+    let text = { (keys: String) in "suite: s\nscenarios:\n  - {name: a, landscape: parabola, start: [1], \(keys)}\n" }
+    #expect(
+      problems(text("steps: 9007199254740992")) == [
+        "test.yaml:3:55: error: 'steps' must be between 1 and 1000000000, found 9007199254740992"
+      ])
+    #expect(
+      problems(text("steps: 1e19")) == ["test.yaml:3:55: error: 'steps' must be between 1 and 1000000000, found 1e19"])
+    #expect(
+      problems(text("seed: 18446744073709551615")) == [
+        "test.yaml:3:54: error: 'seed' must be between 0 and 9223372036854775807, found 18446744073709551615"
+      ])
+    #expect(
+      problems(text("steps: 2.5")) == ["test.yaml:3:55: error: 'steps' must be a whole number, found a number (2.5)"])
+    #expect(
+      problems(text("steps: .inf")) == ["test.yaml:3:55: error: 'steps' must be a whole number, found a number (.inf)"])
+  }
+
+  @Test func theLargestSeedIsTakenExactly() throws {
+    // 2^63 − 1 is not a double: read as an integer, not through a float.
+    let suite = try loadSuite(
+      "suite: s\nseed: 9223372036854775807\nscenarios:\n  - {name: a, landscape: parabola, start: [1]}\n")
+    #expect(suite.seed == 9_223_372_036_854_775_807)
+  }
   @Test func scenarioKeysDecodeIntoAProblem() throws {
     let suite = try loadSuite(
       """
@@ -125,6 +150,29 @@ func problems(_ text: String, file: String = "test.yaml") -> [String] {
     #expect(suite.scenarios[1].instances[0].problem.landscape == .quadratic(Quadratic(eigenvalues: [2])))
   }
 
+  @Test func aGeneratorReplacesAGeneratorLikeAList() throws {
+    let suite = try loadSuite(
+      """
+      suite: s
+      defaults:
+        start: {linspace: [1, 2, 2]}
+        landscape: {preset: quadratic, eigenvalues: {linspace: [1, 2, 2]}}
+      scenarios:
+        - {name: a, landscape: bowl, start: {range: [3, 4, 1]}}
+        - name: b
+          landscape: {eigenvalues: {logspace: [0, 2, 3]}}
+          start: [1, 1, 1]
+          cases: [{landscape: {eigenvalues: {range: [5, 6, 1]}}, start: [1, 1]}]
+      """)
+    #expect(suite.scenarios[0].instances[0].problem.start == [3, 4])
+    let b = try #require(suite.scenarios[1].instances.first)
+    #expect(b.problem.landscape == .quadratic(Quadratic(eigenvalues: [5, 6])))
+    // A generator over a list, and a list over a generator, replace too.
+    let c = try loadSuite(
+      "suite: s\ndefaults: {start: [9, 9]}\nscenarios:\n  - {name: c, landscape: bowl, start: {range: [3, 4, 1]}}\n")
+    #expect(c.scenarios[0].instances[0].problem.start == [3, 4])
+  }
+
   @Test func anchorsAndMergeKeysWork() throws {
     let suite = try loadSuite(
       """
@@ -182,6 +230,29 @@ func problems(_ text: String, file: String = "test.yaml") -> [String] {
         "test.yaml:9:12: error: 'start' has 3 coordinates but landscape ravine has 2",
         "test.yaml:10:25: error: 'converged' must be true or false, found 'yes' (YAML 1.1 booleans are not accepted; write true)",
       ])
+  }
+
+  @Test func anExpressionAliasedInThousandsOfScenariosIsRefusedAtTheCap() {
+    // {expr: …} holds 4 + 131,068 = 128 KiB of text: 32 uses fill the 4 MiB cap, the 33rd passes it.
+    let expression = "x" + String(repeating: " + x", count: 32_766) + "   "
+    var text = "suite: s\nx-e: &e {expr: \"\(expression)\"}\nscenarios:\n"
+    for index in 0..<2000 { text += "  - {name: a\(index), landscape: *e, start: [1]}\n" }
+    #expect(
+      problems(text) == [
+        "test.yaml:36:28: error: aliases expand the document by more than 4194304 bytes of text (a large value aliased too often?)"
+      ])
+  }
+
+  @Test func aMessageAboutAHugeValueGivesItsSizeInBytes() {
+    // The size of a value over 64 KiB is its UTF-8 size, known without a pass over the text.
+    let name = String(repeating: "é", count: 40_000)
+    #expect(
+      problems("suite: s\nscenarios:\n  - {name: a, landscape: \(name), start: [1]}\n").first?.hasPrefix(
+        "test.yaml:3:26: error: unknown landscape '\(String(repeating: "é", count: 40))…' (80000 bytes)") == true)
+    let shorter = String(repeating: "é", count: 1000)
+    #expect(
+      problems("suite: s\nscenarios:\n  - {name: a, landscape: \(shorter), start: [1]}\n").first?.hasPrefix(
+        "test.yaml:3:26: error: unknown landscape '\(String(repeating: "é", count: 40))…' (1000 characters)") == true)
   }
 
   @Test func syntaxErrorsArePositioned() {

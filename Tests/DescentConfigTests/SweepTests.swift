@@ -50,6 +50,87 @@ private func ids(_ keys: String) throws -> [String] {
     #expect(try grid("{range: [5, -5, -2.5]}") == [5, 2.5, 0, -2.5, -5])
   }
 
+  @Test func decimalsAreExactWhateverTheirExponent() throws {
+    // Scale 20 (more than 18 places): 3e-20, not 1e-20 + 2·1e-20 = 2.9999999999999997e-20.
+    #expect(try grid("{range: [1e-20, 5e-20, 1e-20]}") == [1e-20, 2e-20, 3e-20, 4e-20, 5e-20])
+    #expect(try grid("{range: [0.3e-30, 0.1e-30, -0.1e-30]}") == [3e-31, 2e-31, 1e-31])
+    #expect(try grid("{range: [1e20, 5e20, 1e20]}") == [1e20, 2e20, 3e20, 4e20, 5e20])
+    #expect(try grid("{range: [0, 3e300, 1e300]}") == [0, 1e300, 2e300, 3e300])
+    #expect(try grid("{linspace: [1e-20, 3e-20, 5]}") == [1e-20, 1.5e-20, 2e-20, 2.5e-20, 3e-20])
+    // Thirds of 1e-20 and 1e20 are not decimals: each is the double nearest the exact value.
+    #expect(
+      try grid("{linspace: [1e-20, 2e-20, 4]}") == [
+        1e-20, 1.333333333333333333333333333333333333333e-20, 1.666666666666666666666666666666666666667e-20, 2e-20,
+      ])
+    #expect(
+      try grid("{linspace: [-2e20, -1e20, 4]}") == [
+        -2e20, -1.666666666666666666666666666666666666667e20, -1.333333333333333333333333333333333333333e20, -1e20,
+      ])
+    #expect(try grid("{logspace: [-30, -28, 3]}") == [1e-30, 1e-29, 1e-28])
+    // The count is exact too: (1e308 − (−1e308)) / 1e300 intervals.
+    #expect(
+      try gridProblems("{range: [-1e308, 1e308, 1e300]}") == [
+        "1:28: error: 'range' would produce 200000001 values, more than 10000000"
+      ])
+  }
+
+  @Test func quotientsFromDigitsAgreeWithExactDivision() {
+    // Where numerator and denominator are doubles (≤ 2^53), one division rounds the exact
+    // quotient: the digit route must give the same double.
+    var generator = SplitMix64(seed: 7)
+    for trial in 0..<3000 {
+      let intervals = Int(generator.next() % 999) + 2
+      let index = Int(generator.next() % UInt64(intervals))
+      if trial % 3 == 1 {
+        // Beyond 2^54, where doubles are whole numbers, 2 or more apart: (start + index·step/
+        // intervals)·10^k = m + r/intervals rounds like m, except up from a midpoint m when r > 0.
+        // |x| in [1000, 5000], so |x|·1e14 ≥ 1e17 > 2^54, and |x|·1e14·intervals < 2^63.
+        let intervals = Int(generator.next() % 17) + 2
+        let index = Int(generator.next() % UInt64(intervals))
+        let power = 14
+        let start = (Int(generator.next() % 2001) + 2000) * (generator.next() % 2 == 0 ? 1 : -1)
+        let step = Int(generator.next() % 2001) - 1000
+        var numerator = start * intervals + index * step
+        for _ in 0..<power { numerator *= 10 }
+        let (m, r) = (numerator.magnitude / UInt(intervals), numerator.magnitude % UInt(intervals))
+        var rounded = Double(m)
+        if UInt(rounded) != m, r > 0 {
+          let (low, high) =
+            UInt(rounded) < m ? (UInt(rounded), UInt(rounded.nextUp)) : (UInt(rounded.nextDown), UInt(rounded))
+          if m - low == high - m { rounded = Double(high) }
+        }
+        let exact = numerator < 0 ? -rounded : rounded
+        let fromDigits = ExactDecimal.quotient(
+          start: start, step: step, index: index, intervals: intervals, scale: -power)
+        #expect(fromDigits == exact, "(\(start) + \(index)·\(step)/\(intervals))·1e\(power)")
+        continue
+      }
+      if trial % 3 == 2 {
+        // A negative scale (whole numbers of 10^k): (start·intervals + index·step)·10^k ≤ 2^53.
+        let power = Int(generator.next() % 6) + 1
+        let start = Int(generator.next() % 2001) - 1000
+        let step = Int(generator.next() % 2001) - 1000
+        var numerator = start * intervals + index * step
+        for _ in 0..<power { numerator *= 10 }
+        let exact = Double(numerator) / Double(intervals)
+        let fromDigits = ExactDecimal.quotient(
+          start: start, step: step, index: index, intervals: intervals, scale: -power)
+        #expect(fromDigits == exact, "(\(start) + \(index)·\(step)/\(intervals))·1e\(power)")
+        continue
+      }
+      let scale = Int(generator.next() % 13)  // 10^12 · 1000 < 2^53
+      // Large (up to 2^51) and small (up to 1000: most digits are fraction digits) values.
+      let limit = generator.next() % 2 == 0 ? UInt64(1 << 53) / UInt64(intervals) / 2 : 2000
+      let start = Int(generator.next() % limit) - Int(limit / 2)
+      let step = Int(generator.next() % limit) - Int(limit / 2)
+      var power = 1.0
+      for _ in 0..<scale { power *= 10 }
+      let exact = Double(start * intervals + index * step) / (power * Double(intervals))
+      let fromDigits = ExactDecimal.quotient(start: start, step: step, index: index, intervals: intervals, scale: scale)
+      #expect(fromDigits == exact, "(\(start) + \(index)·\(step)/\(intervals))·1e-\(scale)")
+    }
+  }
+
   @Test func rangeWithManyDigitsIsReadFromItsDecimals() throws {
     // Sixteen decimals: beyond exact integer division, so each value is read from its digits.
     #expect(
@@ -110,6 +191,27 @@ private func ids(_ keys: String) throws -> [String] {
         "1:26: error: 'range' would produce 10000001 values, more than 10000000"
       ])
     #expect(try grid("{range: [1, 10000000, 1]}").count == 10_000_000)
+  }
+
+  @Test func rangesBeyondIntsAndDoublesAreRefusedNotTrapped() throws {
+    // 2^62 − (−2^62) = 2^63 intervals of −1 (Int.min / −1 does not fit an Int).
+    #expect(
+      try gridProblems("{range: [4611686018427387904, -4611686018427387904, -1]}") == [
+        "1:56: error: 'range' would produce 9223372036854775809 values, more than 10000000"
+      ])
+    // hi − lo overflows to infinity: (1.7e308 − (−1.7e308)) / 1e-300 = 3.4e608.
+    #expect(
+      try gridProblems("{range: [-1.7e308, 1.7e308, 1e-300]}") == [
+        "1:32: error: 'range' would produce about 10^608 values, more than 10000000"
+      ])
+    #expect(
+      try gridProblems("{range: [1.7e308, -1.7e308, -4.9e-324]}") == [
+        "1:32: error: 'range' would produce about 10^631 values, more than 10000000"
+      ])
+    #expect(
+      try gridProblems("{range: [-1.7e308, 1.7e308, -1e300]}") == [
+        "1:32: error: 'range' is empty: step -1e300 never reaches the upper end from the lower end"
+      ])
   }
 }
 
@@ -194,6 +296,26 @@ private func ids(_ keys: String) throws -> [String] {
     #expect(middle.problem.settings.steps == 20)
     #expect(scenario.instance(at: 200_001).id == "s/a[lr=0.02,steps=20]")
     #expect(scenario.instance(at: 2 * 12_346).problem.schedule == .constant(0.0112346))
+  }
+
+  @Test func anIdIsKnownWithoutBuildingTheInstance() throws {
+    let suite = try loadSuite(
+      """
+      suite: s
+      scenarios:
+        - name: a
+          landscape: parabola
+          start: [1]
+          optimizer: {name: sgd, momentum: 0.5}
+          cases: [{steps: 10}, {steps: 20, optimizer: adam}]
+          sweep:
+            lr: {linspace: [0.01, 0.1, 10]}
+            seed: [1, 2]
+      """)
+    let scenario = try #require(suite.scenarios.first)
+    #expect(scenario.id(at: 0) == "s/a[lr=0.01,steps=10,seed=1]")
+    #expect(scenario.id(at: 39) == "s/a[optimizer=adam,lr=0.1,steps=20,seed=2]")
+    #expect((0..<scenario.instanceCount).map(scenario.id(at:)) == scenario.instances.map(\.id))
   }
 
   @Test func aProblemWithAGeneratedValueNamesTheValueOnce() {
@@ -304,6 +426,167 @@ private func ids(_ keys: String) throws -> [String] {
       problems(text) == [
         "test.yaml:8:9: error: two cases give the same id 's/a[optimizer=sgd]'\ntest.yaml:7:9: note: the other case is here"
       ])
+  }
+
+  @Test func aSweptValueIsNamedAsItRunsMergedOverTheScenarios() throws {
+    // `sgd` merges over the scenario's {name: sgd, momentum: 0.9}: momentum 0.9 runs, and the id says so.
+    let suite = try loadSuite(
+      """
+      suite: s
+      scenarios:
+        - name: a
+          landscape: ravine
+          start: [-4, 1]
+          optimizer: {name: sgd, momentum: 0.9}
+          sweep:
+            optimizer: [sgd, adam]
+      """)
+    let instances = try #require(suite.scenarios.first).instances
+    #expect(instances.map(\.id) == ["s/a[optimizer=sgd(momentum=0.9)]", "s/a[optimizer=adam]"])
+    #expect(instances[0].problem.optimizer == .sgd(SGD(momentum: 0.9)))
+    #expect(instances[0].optimizerText == "sgd(momentum=0.9)")
+    #expect(instances[1].problem.optimizer == .adam(Adam()))
+  }
+
+  @Test func casesThatRunDifferentlyGetDifferentIds() throws {
+    // Once merged, `sgd` keeps the scenario's momentum 0.9 and {momentum: 0} drops it.
+    let suite = try loadSuite(
+      """
+      suite: s
+      scenarios:
+        - name: a
+          landscape: ravine
+          start: [-4, 1]
+          optimizer: {name: sgd, momentum: 0.9}
+          cases:
+            - optimizer: sgd
+            - optimizer: {name: sgd, momentum: 0}
+            - optimizer: {nesterov: true}
+            - landscape: {ratio: 10}
+      """)
+    let instances = try #require(suite.scenarios.first).instances
+    #expect(
+      instances.map(\.id) == [
+        "s/a[optimizer=sgd(momentum=0.9)]", "s/a[optimizer=sgd]", "s/a[optimizer=sgd(momentum=0.9,nesterov=true)]",
+        "s/a[landscape=ravine(ratio=10)]",
+      ])
+    #expect(
+      instances.map(\.problem.optimizer) == [
+        .sgd(SGD(momentum: 0.9)), .sgd(SGD()), .sgd(SGD(momentum: 0.9, nesterov: true)), .sgd(SGD(momentum: 0.9)),
+      ])
+  }
+
+  @Test func casesThatRunAlikeOnceMergedCollide() {
+    let text = """
+      suite: s
+      scenarios:
+        - name: a
+          landscape: parabola
+          start: [1]
+          optimizer: {name: sgd, momentum: 0.9}
+          cases:
+            - {optimizer: sgd}
+            - {optimizer: {momentum: 0.9}}
+      """
+    #expect(
+      problems(text) == [
+        "test.yaml:9:9: error: two cases give the same id 's/a[optimizer=sgd(momentum=0.9)]'\ntest.yaml:8:9: note: the other case is here"
+      ])
+  }
+
+  @Test func aKeyAndItsDottedChildNameWhatRunsOverAScenarioSettingTheChild() throws {
+    // The scenario's momentum 0.9 is replaced by the swept one: the optimizer's text leaves it out.
+    let suite = try loadSuite(
+      """
+      suite: s
+      scenarios:
+        - name: a
+          landscape: parabola
+          start: [1]
+          optimizer: {name: sgd, momentum: 0.9, dampening: 0.5}
+          sweep:
+            optimizer: [sgd, {name: sgd, nesterov: true, dampening: 0}]
+            optimizer.momentum: [0.1, 0.2]
+      """)
+    let instances = try #require(suite.scenarios.first).instances
+    #expect(
+      instances.map(\.id) == [
+        "s/a[optimizer=sgd(dampening=0.5),optimizer.momentum=0.1]",
+        "s/a[optimizer=sgd(dampening=0.5),optimizer.momentum=0.2]",
+        "s/a[optimizer=sgd(nesterov=true),optimizer.momentum=0.1]",
+        "s/a[optimizer=sgd(nesterov=true),optimizer.momentum=0.2]",
+      ])
+    #expect(instances[1].problem.optimizer == .sgd(SGD(momentum: 0.2, dampening: 0.5)))
+    #expect(instances[3].problem.optimizer == .sgd(SGD(momentum: 0.2, nesterov: true)))
+  }
+
+  @Test func aGeneratorIsNamedByTheListItGenerates() throws {
+    #expect(
+      try ids("    sweep:\n      start: [[1], {linspace: [3, 3, 1]}, {range: [0.5, 1, 1]}]\n")
+        == ["s/a[start=[1]]", "s/a[start=[3]]", "s/a[start=[0.5]]"])
+    let cases = try loadSuite(
+      """
+      suite: s
+      scenarios:
+        - name: a
+          start: [1, 1]
+          cases:
+            - landscape: {preset: quadratic, eigenvalues: {logspace: [0, 1, 2]}}
+      """)
+    let instance = try #require(cases.scenarios.first?.instances.first)
+    #expect(instance.id == "s/a[landscape=quadratic(eigenvalues=[1,10])]")
+    // Reports keep the generator as written (a thousand eigenvalues stay three numbers there).
+    #expect(instance.landscapeText == "quadratic(eigenvalues=(logspace=[0,1,2]))")
+    let swept = try loadSuite(
+      """
+      suite: s
+      scenarios:
+        - name: a
+          start: [1, 1]
+          landscape: {preset: quadratic, eigenvalues: [1, 1]}
+          sweep:
+            landscape.eigenvalues: [{linspace: [2, 3, 2]}]
+      """)
+    #expect(try #require(swept.scenarios.first).instances.map(\.id) == ["s/a[landscape.eigenvalues=[2,3]]"])
+  }
+
+  @Test func generatorsAndListsThatGiveTheSameValuesCollide() {
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    landscape: bowl\n    sweep:\n      start: [[1, 1], {linspace: [1, 1, 2]}]\n"
+      )
+        == [
+          "test.yaml:6:23: error: sweep 'start' lists [1,1] twice (ids would collide)\ntest.yaml:6:15: note: first listed here"
+        ])
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    landscape: {preset: quadratic, eigenvalues: [1, 2]}\n    start: [1, 1]\n    sweep:\n      landscape.eigenvalues: [[1, 2], {linspace: [1, 2, 2]}]\n"
+      ) == [
+        "test.yaml:7:39: error: sweep 'landscape.eigenvalues' lists [1,2] twice (ids would collide)\ntest.yaml:7:31: note: first listed here"
+      ])
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    start: [1, 1]\n    cases:\n      - landscape: {preset: quadratic, eigenvalues: [1, 2]}\n      - landscape: {preset: quadratic, eigenvalues: {range: [1, 2, 1]}}\n"
+      ) == [
+        "test.yaml:7:9: error: two cases give the same id 's/a[landscape=quadratic(eigenvalues=[1,2])]'\ntest.yaml:6:9: note: the other case is here"
+      ])
+  }
+
+  @Test func negativeZeroIsZeroInIds() throws {
+    #expect(try ids("    start: [1]\n    sweep: {lr: [-0.0, 0.5]}\n") == ["s/a[lr=0]", "s/a[lr=0.5]"])
+    #expect(try ids("    start: [1]\n    sweep: {lr: {linspace: [-0.0, 1, 2]}}\n") == ["s/a[lr=0]", "s/a[lr=1]"])
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n    start: [1]\n    sweep: {lr: [-0.0, 0]}\n")
+        == [
+          "test.yaml:6:24: error: sweep 'lr' lists 0 twice (ids would collide)\ntest.yaml:6:18: note: first listed here"
+        ])
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    landscape: parabola\n    cases: [{start: [-0.0]}, {start: [0]}]\n")
+        == [
+          "test.yaml:5:30: error: two cases give the same id 's/a[start=[0]]'\ntest.yaml:5:13: note: the other case is here"
+        ])
   }
 
   @Test func theReportedTextsAreCanonicalToo() throws {

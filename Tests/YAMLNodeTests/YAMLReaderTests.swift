@@ -13,6 +13,16 @@ import Testing
     #expect(try scalar("+3") == .int(3))
     #expect(try scalar("0x1F") == .int(31))
     #expect(try scalar("0o17") == .int(15))
+    #expect(try scalar("0xff") == .int(255))
+    #expect(try scalar("0x7FFFFFFFFFFFFFFF") == .int(Int.max))
+    #expect(try scalar("0x10000000000000000") == .float(0x1p64), "too large for an Int: a float")
+  }
+
+  @Test func hexAndOctalTakeNoSignAfterThePrefix() throws {
+    // YAML 1.2 core: 0x[0-9a-fA-F]+ and 0o[0-7]+ only (Int(_:radix:) would accept a sign).
+    for text in ["0x-1", "0x+1", "0o-7", "0o+7", "0x", "0o", "0o8", "0xG", "0x_1"] {
+      #expect(try scalar(text) == .string(text), "'\(text)' must stay a string")
+    }
   }
 
   @Test func floatsIncludeExponentsWithoutADot() throws {
@@ -83,6 +93,11 @@ import Testing
     let root = try #require(try YAMLReader.parse("base: &b {x: 1, y: [2, 3]}\ncopy: *b\n").root)
     #expect(root["copy"]?["y"]?.items?.map(\.number) == [2, 3])
     #expect(root["copy"]?["x"]?.number == 1)
+    // The copy keeps the anchored node's positions and records where the alias is used.
+    #expect(root["copy"]?.mark == Mark(line: 1, column: 7))
+    #expect(root["copy"]?.aliasMark == Mark(line: 2, column: 7))
+    #expect(root["copy"]?["x"]?.aliasMark == nil)
+    #expect(root["base"]?.aliasMark == nil)
   }
 
   @Test func mergeKeysLetExplicitKeysWin() throws {
@@ -176,6 +191,42 @@ import Testing
       Issue.record("a billion-laughs document must be refused")
     } catch {
       #expect(error.message.hasPrefix("the document expands to more than 1000000 nodes"))
+    }
+  }
+
+  @Test func aLargeValueAliasedOftenIsRefusedAtTheAliasThatExceedsTheCap() throws {
+    // 'abcd' is 4 bytes; each *s adds them: the third alias brings the added text to 12 > 10.
+    let limits = YAMLReader.Limits(maximumAliasedBytes: 10)
+    #expect(
+      throws: Diagnostic(
+        at: Mark(line: 2, column: 13),
+        "aliases expand the document by more than 10 bytes of text (a large value aliased too often?)")
+    ) {
+      try YAMLReader.parse("a: &s abcd\nb: [*s, *s, *s]\n", limits: limits)
+    }
+    #expect(try YAMLReader.parse("a: &s abcd\nb: [*s, *s]\n", limits: limits).root?["b"]?.items?.count == 2)
+  }
+
+  @Test func aliasedTextCountsKeysValuesAndNestedAliases() throws {
+    // &m holds 'k' + 'vv' + 'x' + *s ('abc') = 7 bytes, computed once: *s adds 3, two *m 14; 17 in all.
+    let text = "s: &s abc\nm: &m {k: vv, x: *s}\nuses: [*m, *m]\n"
+    let uses = try YAMLReader.parse(text, limits: YAMLReader.Limits(maximumAliasedBytes: 17)).root?["uses"]
+    #expect(uses?.items?.count == 2)
+    #expect(throws: Diagnostic.self) { try YAMLReader.parse(text, limits: YAMLReader.Limits(maximumAliasedBytes: 16)) }
+  }
+
+  @Test func aMegabyteScalarAliasedThousandsOfTimesIsRefused() {
+    // 1 MB × 2000 would be 2 GB of text to decode; the fifth alias passes the 4 MiB cap.
+    let text =
+      "s: &s " + String(repeating: "a", count: 1_000_000) + "\nl: ["
+      + Array(repeating: "*s", count: 2000)
+      .joined(separator: ", ") + "]\n"
+    #expect(
+      throws: Diagnostic(
+        at: Mark(line: 2, column: 21),
+        "aliases expand the document by more than 4194304 bytes of text (a large value aliased too often?)")
+    ) {
+      try YAMLReader.parse(text)
     }
   }
 

@@ -45,9 +45,31 @@ enum ExpressionLandscapeDecoder {
         at: value("minimum")!.mark)
       return nil
     }
+    if let minimum, let problem = criticalPointProblem(landscape, minimum) {
+      decoding.error("'minimum' \(NumberText.list(minimum)) \(problem)", at: value("minimum")!.mark)
+      return nil
+    }
     return DecodedLandscape(
       value: .expression(landscape), text: NodeMerging.idText(node, expandingGenerators: false), minimum: minimum,
       mark: node.mark)
+  }
+
+  /// Why `point` cannot be f's x*, or nil: ∇f must vanish there, up to the rounding of a minimizer
+  /// written to a few digits (Newton's method from it settles within 1e-4·max(1, ‖point‖)). A kink,
+  /// where ∇f is not finite, cannot be judged and passes.
+  static func criticalPointProblem(_ landscape: ExpressionLandscape, _ point: [Double]) -> String? {
+    let gradient = landscape.gradient(at: point)
+    guard gradient.allSatisfy(\.isFinite), gradient.contains(where: { $0 != 0 }) else { return nil }
+    let slope = "∇f = \(NumberText.list(gradient.map { NumberText.rounded($0) })) there"
+    guard let critical = ReferencePoint.newtonCriticalPoint(of: landscape, from: point) else {
+      return "is not a critical point of f (\(slope)), and Newton's method finds none from it"
+    }
+    var squares = 0.0
+    for (a, b) in zip(critical, point) { squares += (a - b) * (a - b) }
+    let scale = max(1, point.reduce(0) { $0 + $1 * $1 }.squareRoot())
+    guard squares.squareRoot() > 1e-4 * scale else { return nil }
+    return
+      "is not a critical point of f (\(slope)); the nearest Newton's method finds is \(NumberText.list(critical.map { NumberText.rounded($0) }))"
   }
 
   /// The expression as text; a number (`expr: 3`) is accepted as its written text.

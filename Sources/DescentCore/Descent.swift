@@ -84,7 +84,8 @@ public struct ReferencePoint: Sendable, Hashable {
     return nil
   }
 
-  static func newtonCriticalPoint<L: Landscape>(of landscape: L, from origin: [Double]) -> [Double]? {
+  /// The critical point Newton's method settles on from `origin` (see `estimate`), or nil.
+  public static func newtonCriticalPoint<L: Landscape>(of landscape: L, from origin: [Double]) -> [Double]? {
     func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
     var x = origin
     let initialSlope = norm(landscape.gradient(at: x))

@@ -11,6 +11,25 @@ struct Decoding {
   /// Keys suggested by a "did you mean" so far: a key reported as misspelled is not also
   /// reported as missing.
   private(set) var suggestedKeys: Set<String> = []
+  /// Numbers the generators of list values (`start`, `eigenvalues`) have produced so far: each is
+  /// decoded into memory, so a file may ask for at most `maximumGeneratedListNumbers` in all. A
+  /// reference, so the copies a decoder makes for a trial decode count against the same budget.
+  private var generatedListNumbers = Counter()
+  static let maximumGeneratedListNumbers = 10_000_000
+  /// The most numbers one generated list value may have (a 10⁶-dimensional landscape).
+  static let maximumGeneratedList = 1_000_000
+
+  private final class Counter {
+    var value = 0
+  }
+
+  /// A decoding with no problems recorded yet that shares this one's budgets, for trial decodes
+  /// whose problems are reported selectively.
+  func scratch() -> Decoding {
+    var fresh = Decoding()
+    fresh.generatedListNumbers = generatedListNumbers
+    return fresh
+  }
 
   /// Records an error (once: the same message at the same place is reported one time).
   mutating func error(_ message: String, at mark: Mark, notes: [Diagnostic.Note] = []) {
@@ -172,6 +191,17 @@ struct Decoding {
     var values: [Double] = []
     if node.pairs != nil {
       guard let grid = NumberGrid.decode(node, decoding: &self) else { return nil }
+      generatedListNumbers.value += grid.count
+      guard grid.count <= Self.maximumGeneratedList else {
+        error("\(what) would have \(grid.count) numbers, more than \(Self.maximumGeneratedList)", at: grid.mark)
+        return nil
+      }
+      guard generatedListNumbers.value <= Self.maximumGeneratedListNumbers else {
+        error(
+          "\(what): the list generators of this file produce more than \(Self.maximumGeneratedListNumbers) numbers in all (this one \(grid.count))",
+          at: grid.mark)
+        return nil
+      }
       values.reserveCapacity(grid.count)
       for index in 0..<grid.count {
         let value = grid.value(at: index)

@@ -115,7 +115,7 @@ enum NodeMerging {
   /// false}` is `sgd(momentum=0.9)`, `{name: sgd, momentum: 0}` is `sgd`), and a constant
   /// schedule is its lr (`{schedule: constant, lr: 0.1}` is `0.1`). A generator is the list it
   /// generates (`{linspace: [1, 2, 2]}` is `[1,2]`, as `[1, 2]` is), unless `expandingGenerators`
-  /// is false (report texts: `(linspace=[1,2,1000])` rather than a thousand numbers).
+  /// is false (report texts: `(linspace=[1,2,1000])`); a long list is shortened (`listText`).
   /// - Complexity: O(size of the value), generated values included.
   static func idText(_ node: Node, expandingGenerators: Bool = true) -> String {
     switch node.content {
@@ -127,12 +127,14 @@ enum NodeMerging {
       case .string: return text
       }
     case .sequence(let items):
+      let numbers = items.compactMap(\.number)
+      if numbers.count == items.count && numbers.count > longList { return listText(numbers) }
       return "[" + items.map { idText($0, expandingGenerators: expandingGenerators) }.joined(separator: ",") + "]"
     case .mapping(let pairs):
       if expandingGenerators, isGenerator(node) {
         var scratch = Decoding()
         if let grid = NumberGrid.decode(node, decoding: &scratch) {
-          return "[" + (0..<grid.count).map { numberText(grid.value(at: $0)) }.joined(separator: ",") + "]"
+          return listText((0..<grid.count).map { grid.value(at: $0) })
         }
       }
       let named = pairs.first { discriminators.contains($0.key.string ?? "") }
@@ -152,6 +154,22 @@ enum NodeMerging {
       guard let named else { return "(\(options))" }
       return options.isEmpty ? idText(named.value) : "\(idText(named.value))(\(options))"
     }
+  }
+
+  /// Lists of numbers longer than this are shortened in ids (`listText`).
+  static let longList = 8
+
+  /// A list of numbers in an id: `[a,b,c]`, or for more than `longList` numbers its first three,
+  /// its last, its length and a hash of them all — `[1,1.01,1.02,…,10](n=1000,fnv=1f2e3d4c)` — so a
+  /// thousand eigenvalues do not make a thousand-number id, and equal lists, written or
+  /// generated, still give one id.
+  static func listText(_ values: [Double]) -> String {
+    let texts = values.map(numberText)
+    guard texts.count > longList else { return "[" + texts.joined(separator: ",") + "]" }
+    let hash = StableHash.fnv1a(texts.joined(separator: ","))
+    let hex = String(hash >> 32, radix: 16)
+    return "[" + texts.prefix(3).joined(separator: ",") + ",…,\(texts.last!)](n=\(texts.count),fnv="
+      + String(repeating: "0", count: 8 - hex.count) + hex + ")"
   }
 
   /// A number in an id: shortest round-trip form, and 0 for −0 (the same run).

@@ -137,7 +137,7 @@ struct SweepGroup: Sendable {
     let generated = axes.contains { if case .generated = $0.values { true } else { false } }
     var failures = 0
     for combination in 0..<(firstOnly ? min(count, 1) : count) {
-      var scratch = Decoding()
+      var scratch = decoding.scratch()
       let patch = decode(combination, decoding: &scratch)
       if !scratch.diagnostics.isEmpty {
         report(scratch, combination: combination, decoding: &decoding)

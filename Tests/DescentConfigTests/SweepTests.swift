@@ -572,6 +572,38 @@ private func ids(_ keys: String) throws -> [String] {
       ])
   }
 
+  /// A long list in an id is its first three numbers, its last, its length and a hash, the same
+  /// whether written or generated: a 1000-D bowl does not make a 1000-number id.
+  @Test func longListsAreShortenedInIds() throws {
+    let written = (1...12).map { "\($0)" }.joined(separator: ", ")
+    func ids(_ keys: String) throws -> [String] {
+      let suite = try loadSuite("suite: s\nscenarios:\n  - name: a\n" + keys)
+      return try #require(suite.scenarios.first).instances.map(\.id)
+    }
+    let twelve = try ids(
+      "    landscape: {preset: quadratic, eigenvalues: [1]}\n    start: {linspace: [1, 1, 12]}\n"
+        + "    sweep: {landscape.eigenvalues: [{linspace: [1, 12, 12]}, {linspace: [2, 13, 12]}]}\n")
+    #expect(twelve[0].hasPrefix("s/a[landscape.eigenvalues=[1,2,3,…,12](n=12,fnv="), "\(twelve)")
+    #expect(twelve[1].hasPrefix("s/a[landscape.eigenvalues=[2,3,4,…,13](n=12,fnv="), "\(twelve)")
+    let thousand = try ids(
+      "    landscape: {preset: quadratic, eigenvalues: [1]}\n    start: {linspace: [1, 1, 1000]}\n"
+        + "    sweep: {landscape.eigenvalues: [{logspace: [0, 4, 1000]}]}\n")
+    #expect(thousand[0].hasPrefix("s/a[landscape.eigenvalues=[1,1.0092621909870476,1.0186101701559758,…,10000](n=1000,fnv="))
+    #expect((twelve + thousand).allSatisfy { $0.count < 120 })
+    // Written out, the same twelve numbers are the same id: a duplicate.
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    landscape: {preset: quadratic, eigenvalues: [1]}\n    start: {linspace: [1, 1, 12]}\n    sweep: {landscape.eigenvalues: [{linspace: [1, 12, 12]}, [\(written)]]}\n"
+      ).contains { $0.contains("lists [1,2,3,…,12](n=12,fnv=c48a952f) twice (ids would collide)") })
+  }
+
+  @Test func listGeneratorsAreCapped() {
+    #expect(
+      problems(
+        "suite: s\nscenarios:\n  - name: a\n    landscape: {preset: quadratic, eigenvalues: {logspace: [0, 4, 2000000]}}\n    start: [1]\n"
+      ) == ["test.yaml:4:49: error: 'eigenvalues' would have 2000000 numbers, more than 1000000"])
+  }
+
   @Test func negativeZeroIsZeroInIds() throws {
     #expect(try ids("    start: [1]\n    sweep: {lr: [-0.0, 0.5]}\n") == ["s/a[lr=0]", "s/a[lr=0.5]"])
     #expect(try ids("    start: [1]\n    sweep: {lr: {linspace: [-0.0, 1, 2]}}\n") == ["s/a[lr=0]", "s/a[lr=1]"])

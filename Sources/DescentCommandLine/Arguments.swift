@@ -21,7 +21,8 @@ struct ArgumentScanner {
   private(set) var values: [String: [String]] = [:]
   private(set) var setSwitches: Set<String> = []
 
-  /// Reads `arguments`; an option given twice is an error unless it is `repeatable`.
+  /// Reads `arguments`; a switch given twice is an error, and so is an option unless it is
+  /// `repeatable`.
   init(_ arguments: [String], switches: Set<String>, options: Set<String>, repeatable: Set<String> = [])
     throws(UsageError)
   {
@@ -48,7 +49,7 @@ struct ArgumentScanner {
       }
       if switches.contains(name) {
         if inlineValue != nil { throw UsageError("\(name) takes no value") }
-        setSwitches.insert(name)
+        guard setSwitches.insert(name).inserted else { throw UsageError("\(name) is given twice; give it once") }
       } else if options.contains(name) {
         let value: String
         if let inlineValue {

@@ -199,6 +199,28 @@ import Testing
       try FileManager.default.subpathsOfDirectory(atPath: folder.path + "/dc").sorted() == ["clash", "clash/a.csv"])
   }
 
+  /// Every flag but `--filter` is given at most once (README): an option given twice was always
+  /// refused, a switch given twice used to be accepted.
+  @Test func aFlagGivenTwiceIsAUsageError() throws {
+    let cases: [(arguments: [String], message: String)] = [
+      (["run", "--jobs", "2", "--jobs", "3"], "--jobs is given twice ('2' and '3'); give it once"),
+      (["run", "--json=a.json", "--json", "b.json"], "--json is given twice ('a.json' and 'b.json'); give it once"),
+      (["run", "--tap", "--tap"], "--tap is given twice; give it once"),
+      (["run", "--quiet", "--fail-fast", "--quiet"], "--quiet is given twice; give it once"),
+      (["merge", "r.json", "--verbose", "--verbose"], "--verbose is given twice; give it once"),
+      (["list", "--count", "--count"], "--count is given twice; give it once"),
+      (["theory", "ravine", "--nesterov", "--nesterov"], "--nesterov is given twice; give it once"),
+    ]
+    for (arguments, message) in cases {
+      let result = try DescentBinary.run(arguments)
+      #expect(result.exitCode == 2, "\(arguments)")
+      #expect(result.stdout.isEmpty, "\(arguments)")
+      #expect(result.stderr == "descent: \(message)\n", "\(arguments)")
+    }
+    let filters = try DescentBinary.run(["list", "--count", "--filter", "lesson-10.1", "--filter", "presets-tour"])
+    #expect(filters.exitCode == 0, "--filter is repeatable: \(filters.stderr)")
+  }
+
   @Test func usageErrorsExitTwo() throws {
     let unknownFlag = try DescentBinary.run(["run", "--jbos", "2"])
     #expect(unknownFlag.exitCode == 2)

@@ -166,6 +166,7 @@ struct ReportOutputs {
     ].compactMap { flag, path in path.map { (flag, $0) } }
     if let dumpFolder {
       try OutputPaths.checkDistinct(files + [("--dump", dumpFolder + "/" + TrajectoryFiles.summaryName)])
+      try OutputPaths.checkOutside(dumpFolder: dumpFolder, files)
     }
     try OutputPaths.checkDistinct(files)
     for (flag, path) in files { try OutputPaths.checkWritable(path, flag: flag) }
@@ -248,6 +249,47 @@ enum OutputPaths {
       }
       seen[absolute] = flag
     }
+  }
+
+  /// No report may be the `--dump` folder, lie inside it (where trajectories named from ids go,
+  /// and a failed run removes what it made), or be a folder the dump would need above it: each
+  /// such run used to end, after running, in exit 3.
+  static func checkOutside(dumpFolder: String, _ files: [(flag: String, path: String)]) throws(UsageError) {
+    let folder = canonical(dumpFolder)
+    for (flag, path) in files {
+      guard case .replace(let file)? = try? AtomicFile.target(of: path) else { continue }
+      let report = canonical(file)
+      if report == folder {
+        throw UsageError("\(flag) \(path) is the --dump folder; give the report a path outside it")
+      }
+      if folder == "/" || report.hasPrefix(folder + "/") {
+        throw UsageError(
+          "\(flag) \(path) is inside the --dump folder \(dumpFolder); give the report a path outside it")
+      }
+      if report == "/" || folder.hasPrefix(report + "/") {
+        throw UsageError(
+          "\(flag) \(path): the --dump folder \(dumpFolder) would be inside it; give the report another path")
+      }
+    }
+  }
+
+  /// `path` made absolute, without `.` and `..`, with every symbolic link among its existing
+  /// leading components resolved (the rest may not exist yet).
+  static func canonical(_ path: String) -> String {
+    let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+    var existing = absolute
+    var missing: [Substring] = []
+    while existing != "/" {
+      if let resolved = realpath(existing, nil) {
+        defer { free(resolved) }
+        let base = String(cString: resolved)
+        return missing.reversed().reduce(base) { ($0 == "/" ? "" : $0) + "/" + $1 }
+      }
+      let cut = existing.lastIndex(of: "/")!
+      missing.append(existing[existing.index(after: cut)...])
+      existing = cut == existing.startIndex ? "/" : String(existing[..<cut])
+    }
+    return absolute
   }
 
   /// `--dump DIR`: a folder, or nothing yet (made once the configs are valid); not empty; and

@@ -127,6 +127,48 @@ import Testing
     #expect(everything == ["configs", "configs/one.yaml", "taken", "taken/summary.csv", "taken/summary.csv/keep"])
   }
 
+  /// The dump folder is the dump's alone: a report that is the folder, lies in it, or would
+  /// have to be a folder above it is refused before anything runs (it used to run every instance,
+  /// then exit 3), and nothing is made.
+  @Test func aReportInOrAboveTheDumpFolderIsAUsageError() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    try folder.write(
+      "configs/one.yaml", "suite: one\nscenarios:\n  - {name: a, landscape: parabola, start: [1], lr: 0.5}\n")
+    try FileManager.default.createDirectory(atPath: folder.path + "/real", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(atPath: folder.path + "/link", withDestinationPath: "real")
+    let cases: [(arguments: [String], message: String)] = [
+      (["--dump", "P", "--json", "P"], "--json P is the --dump folder; give the report a path outside it"),
+      (["--dump", "P/", "--junit", "./P"], "--junit ./P is the --dump folder; give the report a path outside it"),
+      (
+        ["--dump", "P", "--json", "P/r.json"],
+        "--json P/r.json is inside the --dump folder P; give the report a path outside it"
+      ),
+      (
+        ["--dump", "real", "--markdown", "link/../real/s/a.csv"],
+        "--markdown link/../real/s/a.csv is inside the --dump folder real; give the report a path outside it"
+      ),
+      (
+        ["--dump", "link", "--summary-csv", "real/sum.csv"],
+        "--summary-csv real/sum.csv is inside the --dump folder link; give the report a path outside it"
+      ),
+      (
+        ["--dump", "P/q", "--json", "P"],
+        "--json P: the --dump folder P/q would be inside it; give the report another path"
+      ),
+    ]
+    for (arguments, message) in cases {
+      let result = try DescentBinary.run(["run", "configs"] + arguments, in: folder.path)
+      #expect(result.exitCode == 2, "\(arguments)")
+      #expect(result.stdout.isEmpty, "\(arguments): nothing ran")
+      #expect(result.stderr == "descent: \(message)\n", "\(arguments)")
+    }
+    let everything = try FileManager.default.subpathsOfDirectory(atPath: folder.path).sorted()
+    #expect(everything == ["configs", "configs/one.yaml", "link", "real"])
+    let beside = try DescentBinary.run(["run", "configs", "--dump", "dump", "--json", "r.json"], in: folder.path)
+    #expect(beside.exitCode == 0, "a report beside the dump folder is fine: \(beside.stderr)")
+  }
+
   /// A symbolic link stays a link (the file it names is replaced); `/dev/stdout` is written, not
   /// replaced.
   @Test func reportsFollowLinksAndWriteToStandardOutput() throws {

@@ -43,15 +43,18 @@ public final class JSONReader {
 
   public private(set) var identity: FileIdentity?
 
-  /// Opens `path` for reading.
+  /// Opens `path` for reading (a FIFO without a writer too, at once).
   public init(path: String) throws(SyntaxError) {
     name = path
     buffer = [UInt8](repeating: 0, count: 1 << 16)
     end = 0
-    descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    // Non-blocking, so that opening a FIFO without a writer returns at once (the caller sees
+    // what it is in `identity`); reads then block as usual.
+    descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else {
       throw SyntaxError(name: path, line: 0, column: 0, message: String(cString: strerror(errno)))
     }
+    _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
     var info = stat()
     if fstat(descriptor, &info) == 0 {
       #if canImport(Darwin)

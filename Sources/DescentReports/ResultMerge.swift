@@ -1,4 +1,5 @@
 import DescentRunner
+import Foundation
 
 /// Combines the results documents of a sharded run (`descent merge`) into the reports an
 /// unsharded run writes.
@@ -31,20 +32,21 @@ public final class ResultMerge {
     var trailer: [(String, JSONValue)] = []
     var recordsRead = 0
 
-    /// Opens `path`, reads its header and its first record.
+    /// Checks that `path` is a regular file (before opening it: opening a FIFO waits for a
+    /// writer, maybe forever), opens it, reads its header and its first record.
     init(path: String) throws(Problem) {
       self.path = path
+      var info = stat()
+      guard stat(path, &info) == 0 else { throw Problem("\(path): cannot read: \(String(cString: strerror(errno)))") }
+      try Self.checkRegular(path, mode: info.st_mode)
       do {
         reader = try JSONReader(path: path)
       } catch {
         throw Problem("\(path): cannot read: \(error.message)")
       }
       if let identity = reader.identity, !identity.isRegularFile {
-        throw Problem(
-          identity.isFolder
-            ? "\(path) is a folder; give the results files themselves (e.g. \(path)/*.json)"
-            : "\(path) is not a regular file; merge reads each file twice (to check it, then to write), so save it to a file first"
-        )
+        // Replaced between the stat and the open.
+        throw Problem("\(path) is not a regular file; \(Self.saveItFirst)")
       }
       do {
         header = try ResultMerge.readHeader(reader)
@@ -56,6 +58,23 @@ public final class ResultMerge {
         throw Problem("\(path): \(error)")
       }
       try advance()
+    }
+
+    static let saveItFirst = "merge reads each file twice (to check it, then to write), so save it to a file first"
+
+    /// Refuses anything but a regular file, saying what it is.
+    static func checkRegular(_ path: String, mode: mode_t) throws(Problem) {
+      let kind: String
+      switch mode & S_IFMT {
+      case S_IFREG: return
+      case S_IFDIR: throw Problem("\(path) is a folder; give the results files themselves (e.g. \(path)/*.json)")
+      case S_IFIFO: kind = "a FIFO (named pipe)"
+      case S_IFCHR: kind = "a character device"
+      case S_IFBLK: kind = "a block device"
+      case S_IFSOCK: kind = "a socket"
+      default: kind = "not a regular file"
+      }
+      throw Problem("\(path) is \(kind), not a regular file; \(saveItFirst)")
     }
 
     /// Reads the next record into `head` (checking indices go up), then, after the last, the

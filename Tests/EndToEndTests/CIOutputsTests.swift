@@ -409,6 +409,36 @@ private func files(under folder: String) throws -> [String] {
     #expect(good.lines.last == "48 passed, 11 failed")
   }
 
+  /// A FIFO given to merge is refused without being opened: opening it used to wait for a
+  /// writer forever. (While descent runs, the test looks for a reader waiting on the FIFO — a
+  /// non-blocking open for writing succeeds only then — and lets it go, so the old behaviour
+  /// fails the test instead of hanging it.)
+  @Test func mergeRefusesAFIFOWithoutWaitingOnIt() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let fifo = folder.path + "/shard.json"
+    #expect(mkfifo(fifo, 0o644) == 0)
+    let running = try DescentBinary.start(["merge", "shard.json", "--json", "m.json"], in: folder.path)
+    var descentOpenedTheFIFO = false
+    while running.isRunning {
+      let writer = open(fifo, O_WRONLY | O_NONBLOCK)
+      if writer >= 0 {
+        descentOpenedTheFIFO = true
+        close(writer)
+      }
+      usleep(10_000)
+    }
+    let result = running.wait()
+    #expect(!descentOpenedTheFIFO)
+    #expect(result.exitCode == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(
+      result.stderr
+        == "descent: merge: shard.json is a FIFO (named pipe), not a regular file; merge reads each file twice (to check it, then to write), so save it to a file first\n"
+    )
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["shard.json"])
+  }
+
   /// A refused merge prints nothing on stdout — no TAP stream, no annotations, no FAIL lines —
   /// and writes no file, whatever the reason; the reason is on stderr.
   @Test func aRefusedMergePrintsAndWritesNothing() throws {

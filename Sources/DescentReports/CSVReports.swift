@@ -94,7 +94,9 @@ public struct TrajectoryCSVWriter: TrajectoryObserver {
 /// Each path component keeps letters, digits and `_ - + = .`; every other byte of its UTF-8
 /// (and a leading `.`) is written `%XX`, so names are safe on every file system, never hidden,
 /// never `.`/`..`. A component longer than 180 bytes is cut to 160 and ends with `~` and the
-/// FNV-1a hash of the whole id (a `~` never appears otherwise).
+/// FNV-1a hash of its own text (a `~` never appears otherwise): so every name stays far below
+/// NAME_MAX (255 bytes) — at most 184 with `.csv`, 218 for its temporary file — distinct texts
+/// keep distinct names, and every instance of a long-named suite or scenario shares its folder.
 ///
 /// Every file name ends in `.csv` and no folder name does: a folder component whose name would
 /// end in `.csv` (in any case) has that dot written `%2E` — scenario `a.csv` with parameters is
@@ -109,19 +111,19 @@ public enum TrajectoryFiles {
 
   /// The dump's path relative to the dump folder.
   public static func relativePath(id: String, suite: String, scenario: String) -> String {
-    let suiteFolder = component(suite, id: id, isFolder: true)
+    let suiteFolder = component(suite, isFolder: true)
     let prefix = suite + "/" + scenario
     guard id.hasPrefix(prefix + "["), id.hasSuffix("]") else {
-      return suiteFolder + "/" + component(scenario, id: id, isFolder: false) + ".csv"
+      return suiteFolder + "/" + component(scenario, isFolder: false) + ".csv"
     }
     let parameters = String(id.dropFirst(prefix.count + 1).dropLast())
-    return suiteFolder + "/" + component(scenario, id: id, isFolder: true) + "/"
-      + component(parameters, id: id, isFolder: false) + ".csv"
+    return suiteFolder + "/" + component(scenario, isFolder: true) + "/"
+      + component(parameters, isFolder: false) + ".csv"
   }
 
-  /// One path component, escaped (and shortened with the id's hash when too long). A folder's
+  /// One path component, escaped (and shortened with its text's hash when too long). A folder's
   /// component never ends in `.csv`, so it never equals a file's name.
-  static func component(_ text: String, id: String, isFolder: Bool) -> String {
+  static func component(_ text: String, isFolder: Bool) -> String {
     let bytes = Array(text.utf8)
     // The offset of a dot that would make a folder's name end in `.csv`.
     let csvDot =
@@ -147,7 +149,7 @@ public enum TrajectoryFiles {
     var cut = String(output.prefix(truncatedComponentBytes))
     // Do not split a %XX escape.
     if let percent = cut.suffix(2).firstIndex(of: "%") { cut = String(cut[..<percent]) }
-    return cut + "~" + JSONReport.hex(StableHash.fnv1a(id))
+    return cut + "~" + JSONReport.hex(StableHash.fnv1a(text))
   }
 }
 

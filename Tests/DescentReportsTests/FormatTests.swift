@@ -117,7 +117,33 @@ import Testing
     let path = TrajectoryFiles.relativePath(id: long, suite: "s", scenario: "a")
     let name = path.split(separator: "/").last!
     #expect(name.utf8.count == 160 + 1 + 16 + 4)
-    #expect(name.hasSuffix("~" + JSONReport.hex(StableHash.fnv1a(long)) + ".csv"))
+    let parameters = "start=[" + Array(repeating: "1.5", count: 100).joined(separator: ",") + "]"
+    #expect(name.hasSuffix("~" + JSONReport.hex(StableHash.fnv1a(parameters)) + ".csv"))
+  }
+
+  /// A suite or scenario name too long for a file name is cut and ends with its own hash — not
+  /// the instance's, which used to give every instance a folder of its own.
+  @Test func longSuiteAndScenarioNamesKeepOneFolderForAllTheirInstances() {
+    let suite = String(repeating: "s", count: 300)
+    let scenario = String(repeating: "é", count: 150)
+    let other = String(repeating: "é", count: 149) + "e"
+    func path(_ scenario: String, _ parameters: String?) -> String {
+      let id = suite + "/" + scenario + (parameters.map { "[\($0)]" } ?? "")
+      return TrajectoryFiles.relativePath(id: id, suite: suite, scenario: scenario)
+    }
+    let suiteFolder = String(repeating: "s", count: 160) + "~" + JSONReport.hex(StableHash.fnv1a(suite))
+    let scenarioFolder =
+      String(repeating: "%C3%A9", count: 26) + "%C3~" + JSONReport.hex(StableHash.fnv1a(scenario))
+    #expect(scenarioFolder.utf8.count == 159 + 1 + 16)
+    #expect(path(scenario, "lr=0.1") == suiteFolder + "/" + scenarioFolder + "/lr=0.1.csv")
+    #expect(path(scenario, "lr=0.2") == suiteFolder + "/" + scenarioFolder + "/lr=0.2.csv")
+    #expect(path(scenario, nil) == suiteFolder + "/" + scenarioFolder + ".csv")
+    let otherFolder = path(other, "lr=0.1").split(separator: "/")[1]
+    #expect(otherFolder.hasPrefix(String(repeating: "%C3%A9", count: 26) + "%C3~"))
+    #expect(otherFolder != scenarioFolder, "names that share their first 160 bytes still differ")
+    for name in [path(scenario, "lr=0.1"), path(other, nil)].flatMap({ $0.split(separator: "/") }) {
+      #expect(name.utf8.count <= 184, "\(name)")
+    }
   }
 
   /// Scenario `a` (the file `a.csv`) and a swept scenario `a.csv` (a folder) used to get the same

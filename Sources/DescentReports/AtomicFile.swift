@@ -85,6 +85,18 @@ public enum AtomicFile {
     path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
   }
 
+  /// The longest file name most file systems allow (NAME_MAX), in bytes.
+  static let maximumNameBytes = 255
+
+  /// The hidden scratch file name `.NAME` + `suffix` for a file called `name`, with `name` cut
+  /// (between characters) as needed to stay within `maximumNameBytes`: a report may have a
+  /// name of 255 bytes, its temporary file too.
+  static func scratchName(_ name: String, suffix: String) -> String {
+    var kept = Substring(name)
+    while 1 + kept.utf8.count + suffix.utf8.count > maximumNameBytes { kept = kept.dropLast() }
+    return "." + kept + suffix
+  }
+
   /// Replaces the file at `path` with `contents`.
   public static func write(_ contents: String, to path: String) throws(WriteError) {
     try write(Array(contents.utf8), to: path)
@@ -132,7 +144,8 @@ public final class AtomicFileStream {
     case .replace(let file):
       let folder = AtomicFile.folder(of: file)
       let name = String(file.dropFirst(folder.count))
-      let temporary = folder + "." + name + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+      let suffix = ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+      let temporary = folder + AtomicFile.scratchName(name, suffix: suffix)
       temporaryPath = temporary
       ScratchFiles.register(temporary)
       descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -304,7 +317,9 @@ final class SpoolFile {
   /// report is written in place, e.g. to `/dev/stdout`).
   init(for report: AtomicFileStream) throws(AtomicFile.WriteError) {
     let name = report.path.split(separator: "/").last.map(String.init) ?? "report"
-    path = report.scratchFolder + "." + name + ".spool-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+    path =
+      report.scratchFolder
+      + AtomicFile.scratchName(name, suffix: ".spool-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
     ScratchFiles.register(path)
     descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {

@@ -247,6 +247,29 @@ import Testing
     }
   }
 
+  /// A report may have a 255-byte name: its temporary and spool files (`.NAME.tmp-…`) cut NAME
+  /// to fit, where they used to exceed NAME_MAX and fail with "File name too long".
+  @Test func aReportWithTheLongestFileNameIsWritten() throws {
+    try withFolder { folder in
+      let name = String(repeating: "r", count: 250) + ".xml"
+      let stream = try AtomicFileStream(path: folder + "/" + name)
+      let temporary = try #require(stream.temporaryPath?.split(separator: "/").last)
+      #expect(temporary.utf8.count == 255)
+      #expect(temporary.hasPrefix("." + String(repeating: "r", count: 200)))
+      #expect(temporary.contains(".tmp-\(getpid())-"))
+      let spool = try SpoolFile(for: stream)
+      try spool.write("spooled\n")
+      try spool.copy(0..<8, to: stream)
+      spool.remove()
+      try stream.commit()
+      #expect(try contents(folder + "/" + name) == "spooled\n")
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [name])
+      // 245 + 2 bytes, 246 allowed: the é goes whole.
+      let cut = AtomicFile.scratchName(String(repeating: "e", count: 245) + "é", suffix: ".tmp-1-2")
+      #expect(cut == "." + String(repeating: "e", count: 245) + ".tmp-1-2")
+    }
+  }
+
   @Test func aSymbolicLinkStaysALinkAndTheFileItNamesIsReplaced() throws {
     try withFolder { folder in
       try FileManager.default.createDirectory(atPath: folder + "/real", withIntermediateDirectories: true)

@@ -27,7 +27,7 @@ final class Interruption: Sendable {
           terminal.write(
             "descent: interrupted; finishing the instances in flight (interrupt again to stop at once)", to: .error)
         } else {
-          ScratchFiles.removeAll()
+          ScratchFiles.process.removeAll()
           _exit(Int32(ExitCode.interrupted.rawValue))
         }
       }

@@ -106,7 +106,7 @@ struct RunCommand {
       }
     } catch {
       for writer in writers { writer.abandon() }
-      ScratchFiles.removeEmptyFolders()
+      ScratchFiles.process.removeEmptyFolders()
       console.error("descent: \(error)")
       return .internalError
     }
@@ -115,7 +115,7 @@ struct RunCommand {
     do {
       reports = try ReportSet(header: RunHeader(selection, filter: filter), writers: writers)
     } catch {
-      ScratchFiles.removeEmptyFolders()
+      ScratchFiles.process.removeEmptyFolders()
       console.error("descent: \(error)")
       return .internalError
     }

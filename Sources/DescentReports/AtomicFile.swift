@@ -11,7 +11,7 @@ import Synchronization
 /// descriptor such as `/dev/stdout` — cannot be replaced (and a rename would destroy the node):
 /// it is written directly, in place, as the bytes come.
 public enum AtomicFile {
-  public struct WriteError: Error, CustomStringConvertible {
+  public struct WriteError: Error, Equatable, CustomStringConvertible {
     public var path: String
     public var reason: String
     public var description: String { "cannot write \(path): \(reason)" }
@@ -130,15 +130,19 @@ public final class AtomicFileStream {
   /// Whether `commit()` fsyncs the file and its folder (reports: yes; trajectory dumps, which
   /// only need to never be seen half-written, skip the cost).
   public let durable: Bool
+  /// Where the temporary file is noted, so that a forced exit deletes it.
+  let scratch: ScratchFiles
   private var descriptor: Int32
   private var buffer: [UInt8] = []
   private static let bufferSize = 1 << 16
 
   /// Creates the temporary file (or opens the node written in place); throws if the folder is
-  /// missing or not writable, or the path names a folder.
-  public init(path: String, durable: Bool = true) throws(AtomicFile.WriteError) {
+  /// missing or not writable, the path names a folder, or a forced exit has begun
+  /// (`ScratchFiles.removeAll`).
+  public init(path: String, durable: Bool = true, scratch: ScratchFiles = .process) throws(AtomicFile.WriteError) {
     self.path = path
     self.durable = durable
+    self.scratch = scratch
     target = try AtomicFile.target(of: path)
     switch target {
     case .replace(let file):
@@ -147,12 +151,10 @@ public final class AtomicFileStream {
       let suffix = ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
       let temporary = folder + AtomicFile.scratchName(name, suffix: suffix)
       temporaryPath = temporary
-      ScratchFiles.register(temporary)
-      descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-      guard descriptor >= 0 else {
-        let reason = String(cString: strerror(errno))
-        ScratchFiles.unregister(temporary)
-        throw AtomicFile.WriteError(path: path, reason: reason)
+      do {
+        descriptor = try scratch.createFile(temporary, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o644)
+      } catch {
+        throw AtomicFile.WriteError(path: path, reason: error.reason)
       }
       // The replacement keeps the permissions of the file it replaces.
       var info = stat()
@@ -226,7 +228,7 @@ public final class AtomicFileStream {
     buffer = []
     let file: String
     if case .replace(let resolved) = target { file = resolved } else { file = path }
-    return PendingRename(temporaryPath: temporaryPath, path: path, target: file, durable: durable)
+    return PendingRename(temporaryPath: temporaryPath, path: path, target: file, durable: durable, scratch: scratch)
   }
 
   /// Deletes the temporary file; the target is left as it was (an output written in place
@@ -237,7 +239,7 @@ public final class AtomicFileStream {
       descriptor = -1
       if let temporaryPath {
         unlink(temporaryPath)
-        ScratchFiles.unregister(temporaryPath)
+        scratch.forget(temporaryPath)
       }
     }
     buffer = []
@@ -245,7 +247,7 @@ public final class AtomicFileStream {
 }
 
 /// A complete, closed temporary file waiting to be renamed over its target.
-public struct PendingRename: Sendable, Hashable {
+public struct PendingRename: Sendable {
   /// nil for an output written in place: there is nothing to rename.
   public let temporaryPath: String?
   /// The path as given (used in messages).
@@ -253,6 +255,8 @@ public struct PendingRename: Sendable, Hashable {
   /// The file the rename replaces (symbolic links resolved).
   public let target: String
   public let durable: Bool
+  /// Where the temporary file is noted.
+  let scratch: ScratchFiles
 
   /// Renames the temporary file over the target (and, if durable, fsyncs the folder).
   public func commit() throws(AtomicFile.WriteError) {
@@ -262,13 +266,15 @@ public struct PendingRename: Sendable, Hashable {
   /// Renames every temporary file over its target, back to back, as one group: a forced exit
   /// (a second Ctrl-C, `ScratchFiles.removeAll`) waits until the group is done, so either every
   /// file of the group is in place or — had the exit come first — none. Then fsyncs the
-  /// folders of the durable ones, each once.
+  /// folders of the durable ones, each once. (The renames are all noted in one `ScratchFiles`,
+  /// that of the first.)
   ///
   /// A rename that fails (the folder was removed meanwhile) stops the group: the renames before
   /// it stay done, the temporary files after it are deleted, and the failure is thrown.
   public static func commitAll(_ renames: [PendingRename]) throws(AtomicFile.WriteError) {
+    guard let scratch = renames.first?.scratch else { return }
     var failure: AtomicFile.WriteError?
-    ScratchFiles.whileCommitting {
+    scratch.whileCommitting {
       for pending in renames {
         guard failure == nil else {
           pending.discard()
@@ -276,7 +282,7 @@ public struct PendingRename: Sendable, Hashable {
         }
         guard let temporaryPath = pending.temporaryPath else { continue }
         if rename(temporaryPath, pending.target) == 0 {
-          ScratchFiles.unregister(temporaryPath)
+          pending.scratch.forget(temporaryPath)
         } else {
           failure = AtomicFile.WriteError(path: pending.path, reason: String(cString: strerror(errno)))
           pending.discard()
@@ -300,7 +306,7 @@ public struct PendingRename: Sendable, Hashable {
   public func discard() {
     guard let temporaryPath else { return }
     unlink(temporaryPath)
-    ScratchFiles.unregister(temporaryPath)
+    scratch.forget(temporaryPath)
   }
 }
 
@@ -308,6 +314,7 @@ public struct PendingRename: Sendable, Hashable {
 /// `remove()`; never a report itself.
 final class SpoolFile {
   let path: String
+  private let scratch: ScratchFiles
   private var descriptor: Int32
   private var buffer: [UInt8] = []
   /// Bytes written so far (including those still buffered).
@@ -320,12 +327,11 @@ final class SpoolFile {
     path =
       report.scratchFolder
       + AtomicFile.scratchName(name, suffix: ".spool-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
-    ScratchFiles.register(path)
-    descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else {
-      let reason = String(cString: strerror(errno))
-      ScratchFiles.unregister(path)
-      throw AtomicFile.WriteError(path: report.path, reason: "cannot make a scratch file beside it: \(reason)")
+    scratch = report.scratch
+    do {
+      descriptor = try scratch.createFile(path, flags: O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o600)
+    } catch {
+      throw AtomicFile.WriteError(path: report.path, reason: "cannot make a scratch file beside it: \(error.reason)")
     }
   }
 
@@ -365,69 +371,115 @@ final class SpoolFile {
       Foundation.close(descriptor)
       descriptor = -1
       unlink(path)
-      ScratchFiles.unregister(path)
+      scratch.forget(path)
     }
   }
 }
 
-/// Temporary files that exist right now, so that a forced exit (a second Ctrl-C) can delete them
-/// and leave no partial file behind; and the folders a run made, so that a run that fails can
-/// remove those it left empty.
-public enum ScratchFiles {
-  private static let paths = Mutex<Set<String>>([])
-  private static let madeFolders = Mutex<[String]>([])
+/// The temporary files that exist right now, so that a forced exit (a second Ctrl-C) can delete
+/// them and leave no partial file behind; and the folders a run made, so that a run that fails
+/// can remove those it left empty.
+///
+/// Files and folders are made *through* it (`createFile`, `makeFolder`): the `open` or `mkdir`
+/// and the note of it are one step under the lock that `removeAll` takes, and `removeAll` closes
+/// it for good. So a file being made while a forced exit deletes the others is either made
+/// first, and deleted, or refused — never made after the deletions, left behind by the exit.
+public final class ScratchFiles: Sendable {
+  /// The process's own: every report, dump and spool file descent makes is noted here.
+  public static let process = ScratchFiles()
+
+  /// Why a scratch file could not be made.
+  public struct Refusal: Error, Sendable {
+    public var reason: String
+  }
+
+  private struct State {
+    var files: Set<String> = []
+    var folders: [String] = []
+    /// Set by `removeAll`: nothing more is made.
+    var closed = false
+  }
+
+  private let state = Mutex(State())
   /// Held while a group of renames is under way (`PendingRename.commitAll`) and while a forced
   /// exit deletes the temporary files, so that the two never interleave.
-  private static let commitLock = Mutex<Void>(())
+  private let commitLock = Mutex<Void>(())
 
-  static func register(_ path: String) { _ = paths.withLock { $0.insert(path) } }
+  static let closedReason = "descent is stopping (interrupted again); nothing more is written"
 
-  static func unregister(_ path: String) { _ = paths.withLock { $0.remove(path) } }
+  public init() {}
+
+  /// Opens `path` with `flags` (which create it: `O_CREAT | O_EXCL`) and `mode`, and notes it,
+  /// both under the lock; refused once `removeAll` has run. Returns the descriptor.
+  func createFile(_ path: String, flags: Int32, mode: mode_t) throws(Refusal) -> Int32 {
+    let outcome: Result<Int32, Refusal> = state.withLock { state in
+      guard !state.closed else { return .failure(Refusal(reason: Self.closedReason)) }
+      let descriptor = open(path, flags, mode)
+      guard descriptor >= 0 else { return .failure(Refusal(reason: String(cString: strerror(errno)))) }
+      state.files.insert(path)
+      return .success(descriptor)
+    }
+    return try outcome.get()
+  }
+
+  /// Makes the folder `path` and notes it, both under the lock; refused once `removeAll` has run.
+  /// Returns 0, or the `errno` of the failure (`ECANCELED` when refused).
+  func makeFolder(_ path: String) -> Int32 {
+    state.withLock { state in
+      guard !state.closed else { return ECANCELED }
+      guard mkdir(path, 0o755) == 0 else { return errno }
+      state.folders.append(path)
+      return 0
+    }
+  }
+
+  /// Forgets `path` (deleted, or renamed into place).
+  func forget(_ path: String) { _ = state.withLock { $0.files.remove(path) } }
 
   /// Runs `body` (renames) so that `removeAll` waits for it to end.
-  static func whileCommitting(_ body: () -> Void) {
+  func whileCommitting(_ body: () -> Void) {
     commitLock.withLock { _ in body() }
   }
 
-  /// Notes a folder this process created.
-  static func registerFolder(_ path: String) { madeFolders.withLock { $0.append(path) } }
-
-  /// Removes the folders this process created that are (still) empty, deepest first; a folder
-  /// that holds anything is left alone.
-  public static func removeEmptyFolders() {
-    let folders = madeFolders.withLock { folders in
-      defer { folders.removeAll() }
-      return folders
+  /// Removes the folders made through this that are (still) empty, deepest first; a folder that
+  /// holds anything is left alone.
+  public func removeEmptyFolders() {
+    let folders = state.withLock { state in
+      defer { state.folders.removeAll() }
+      return state.folders
     }
+    Self.removeEmpty(folders)
+  }
+
+  /// Deletes every temporary file and the folders left empty, and refuses to make any more (for
+  /// an exit that cannot wait for writers). If a group of renames is under way, waits for it to
+  /// end first.
+  public func removeAll() {
+    commitLock.withLock { _ in
+      let (files, folders) = state.withLock { state in
+        state.closed = true
+        defer {
+          state.files.removeAll()
+          state.folders.removeAll()
+        }
+        return (state.files, state.folders)
+      }
+      for file in files { unlink(file) }
+      Self.removeEmpty(folders)
+    }
+  }
+
+  private static func removeEmpty(_ folders: [String]) {
     let deepestFirst = folders.sorted { $0.split(separator: "/").count > $1.split(separator: "/").count }
     for folder in deepestFirst { rmdir(folder) }
-  }
-
-  /// Deletes every registered temporary file and the folders left empty (for an exit that
-  /// cannot wait for writers). If a group of renames is under way, waits for it to end first.
-  public static func removeAll() {
-    afterCommits {
-      let all = paths.withLock { paths in
-        defer { paths.removeAll() }
-        return paths
-      }
-      for path in all { unlink(path) }
-    }
-    removeEmptyFolders()
-  }
-
-  /// Runs `body` once no group of renames is under way (and keeps new groups waiting until it
-  /// returns).
-  static func afterCommits(_ body: () -> Void) {
-    commitLock.withLock { _ in body() }
   }
 }
 
 /// Makes folders (with their missing parents), remembering those it made in `ScratchFiles`.
 public enum Folders {
   /// Creates `folder` and every missing parent; throws if a part of it exists and is not a
-  /// folder, or cannot be made.
-  public static func make(_ folder: String) throws(AtomicFile.WriteError) {
+  /// folder, or cannot be made (or a forced exit has begun).
+  public static func make(_ folder: String, scratch: ScratchFiles = .process) throws(AtomicFile.WriteError) {
     var missing: [String] = []
     var current = folder
     while !current.isEmpty && current != "/" {
@@ -443,11 +495,11 @@ public enum Folders {
       current = parent.hasSuffix("/") && parent != "/" ? String(parent.dropLast()) : parent
     }
     for path in missing.reversed() {
-      if mkdir(path, 0o755) == 0 {
-        ScratchFiles.registerFolder(path)
-        continue
+      let error = scratch.makeFolder(path)
+      if error == 0 { continue }
+      if error == ECANCELED {
+        throw AtomicFile.WriteError(path: folder, reason: ScratchFiles.closedReason)
       }
-      let error = errno
       var info = stat()
       // Another thread (or process) made it meanwhile.
       guard error == EEXIST, stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {

@@ -108,7 +108,7 @@ public enum BatchRun {
       }
     } catch {
       reports.abandon()
-      ScratchFiles.removeEmptyFolders()
+      ScratchFiles.process.removeEmptyFolders()
       throw error
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
@@ -117,7 +117,7 @@ public enum BatchRun {
         reason: summary.ending, expected: selection.count, run: facts.json(startedAt: started, durationSeconds: seconds)
       )
     } catch {
-      ScratchFiles.removeEmptyFolders()
+      ScratchFiles.process.removeEmptyFolders()
       throw error
     }
     return summary

@@ -365,33 +365,95 @@ import Testing
     #expect(lstat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
   }
 
-  /// A forced exit (`removeAll`, which deletes the temporary files `afterCommits`) waits for a
-  /// group of renames under way, so it cannot delete the temporary files of a group half renamed.
-  /// (The test does not call `removeAll` itself: it would delete other tests' temporary files.)
+  /// A forced exit (`removeAll`) waits for a group of renames under way, so it cannot delete the
+  /// temporary files of a group half renamed.
   @Test func aForcedExitWaitsForTheRenamesUnderWay() throws {
-    try withFolder { folder in
-      let scratch = folder + "/.scratch"
-      #expect(FileManager.default.createFile(atPath: scratch, contents: Data()))
+    try withFolder { folder throws in
+      let scratch = ScratchFiles()
+      let stream = try AtomicFileStream(path: folder + "/r.json", scratch: scratch)
+      let temporary = try #require(stream.temporaryPath)
       let removed = DispatchSemaphore(value: 0)
-      ScratchFiles.whileCommitting {
+      scratch.whileCommitting {
         DispatchQueue.global().async {
-          ScratchFiles.afterCommits { unlink(scratch) }
+          scratch.removeAll()
           removed.signal()
         }
         usleep(200_000)
-        #expect(FileManager.default.fileExists(atPath: scratch), "the deletion waited")
+        #expect(FileManager.default.fileExists(atPath: temporary), "the deletion waited")
       }
       removed.wait()
-      #expect(!FileManager.default.fileExists(atPath: scratch))
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [])
+      stream.abandon()
+    }
+  }
+
+  /// Once a forced exit has deleted the temporary files, no file or folder can be made: one that
+  /// a worker made just after the deletions used to be left behind by the exit.
+  @Test func nothingIsMadeOnceAForcedExitHasDeletedTheTemporaryFiles() throws {
+    try withFolder { folder throws in
+      let scratch = ScratchFiles()
+      let report = try AtomicFileStream(path: folder + "/r.json", scratch: scratch)
+      try report.write("{")
+      try report.flush()
+      let spool = try SpoolFile(for: report)
+      try Folders.make(folder + "/dump/suite", scratch: scratch)
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 3)
+      scratch.removeAll()
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [])
+      #expect(throws: AtomicFile.WriteError(path: folder + "/dump.csv", reason: ScratchFiles.closedReason)) {
+        try AtomicFileStream(path: folder + "/dump.csv", durable: false, scratch: scratch)
+      }
+      #expect(
+        throws: AtomicFile.WriteError(
+          path: folder + "/r.json", reason: "cannot make a scratch file beside it: \(ScratchFiles.closedReason)")
+      ) {
+        try SpoolFile(for: report)
+      }
+      #expect(throws: AtomicFile.WriteError(path: folder + "/dump/other", reason: ScratchFiles.closedReason)) {
+        try Folders.make(folder + "/dump/other", scratch: scratch)
+      }
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [])
+      spool.remove()
+      report.abandon()
+    }
+  }
+
+  /// A writer making files as fast as it can (up to 300) while a forced exit deletes them: when
+  /// `removeAll` returns, none of its files is left, though the writer still holds them all open.
+  @Test func filesMadeDuringAForcedExitAreDeletedOrNeverMade() throws {
+    try withFolder { folder throws in
+      let scratch = ScratchFiles()
+      let writing = DispatchSemaphore(value: 0)
+      let stopped = DispatchSemaphore(value: 0)
+      let checked = DispatchSemaphore(value: 0)
+      DispatchQueue.global().async {
+        var streams: [AtomicFileStream] = []
+        while streams.count < 300,
+          let stream = try? AtomicFileStream(path: folder + "/\(streams.count).csv", durable: false, scratch: scratch)
+        {
+          streams.append(stream)
+          if streams.count == 10 { writing.signal() }
+        }
+        if streams.count < 10 { writing.signal() }
+        stopped.signal()
+        checked.wait()
+        for stream in streams { stream.abandon() }
+      }
+      writing.wait()
+      scratch.removeAll()
+      stopped.wait()
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [])
+      checked.signal()
     }
   }
 
   @Test func foldersMadeForARunThatFailsAreRemovedWhileEmpty() throws {
     try withFolder { folder in
-      try Folders.make(folder + "/dump/suite/scenario")
-      try Folders.make(folder + "/dump/other")
+      let scratch = ScratchFiles()
+      try Folders.make(folder + "/dump/suite/scenario", scratch: scratch)
+      try Folders.make(folder + "/dump/other", scratch: scratch)
       #expect(FileManager.default.createFile(atPath: folder + "/dump/other/kept.csv", contents: Data()))
-      ScratchFiles.removeEmptyFolders()
+      scratch.removeEmptyFolders()
       #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/dump") == ["other"])
       #expect(throws: AtomicFile.WriteError.self) { try Folders.make(folder + "/dump/other/kept.csv/x") }
     }

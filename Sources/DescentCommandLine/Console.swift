@@ -1,3 +1,4 @@
+import DescentRunner
 import Foundation
 
 /// Where command output goes: data on stdout, messages on stderr (clig.dev).
@@ -6,7 +7,10 @@ struct Console {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
   }
 
+  /// Writes `line` to stderr — unless a forced exit has begun: a failure it caused (a temporary
+  /// file deleted under a writer) is not news, and the process is about to exit 130.
   func error(_ line: String) {
+    if ExitGate.process.isForcedExitUnderway { DescentTool.waitForTheForcedExit() }
     FileHandle.standardError.write(Data((line + "\n").utf8))
   }
 }

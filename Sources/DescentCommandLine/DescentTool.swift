@@ -61,6 +61,18 @@ public enum DescentTool {
     }
   }
 
+  /// Ends the process with `code` — unless a forced exit (a second Ctrl-C) has begun: then waits
+  /// for it to delete the temporary files and exit 130 (`Interruption`, `ExitGate`).
+  public static func exit(_ code: ExitCode) -> Never {
+    guard ExitGate.process.claimNormalExit() else { waitForTheForcedExit() }
+    Foundation.exit(code.rawValue)
+  }
+
+  /// Blocks for good: the forced exit under way ends the process.
+  static func waitForTheForcedExit() -> Never {
+    while true { pause() }
+  }
+
   /// Loads configs, printing their problems; nil (after printing) when they are invalid.
   static func loadConfigs(_ paths: [String], seed: UInt64?, console: Console) -> LoadedConfigs? {
     let loaded = ConfigLoader.load(paths: paths.isEmpty ? ["configs"] : paths, seedOverride: seed)

@@ -8,9 +8,17 @@ import Synchronization
 /// finishes those in flight and writes its reports marked interrupted (exit 130); a second
 /// deletes every temporary file and exits 130 at once. With `immediate` (merge, which has no
 /// work in flight worth finishing) the first signal does that.
+///
+/// The handling stays until the process exits (restoring the default would let a late signal
+/// kill the process instead of exiting 130), and the forced exit claims `ExitGate.process`
+/// first: if the command is already exiting, a signal changes nothing; if the forced exit has
+/// begun, the command waits for it (`DescentTool.exit`) rather than exit with a failure the
+/// deletions caused.
 final class Interruption: Sendable {
   let cancellation = Cancellation()
   private let signals: Mutex<[any DispatchSourceSignal]>
+  /// Every handling installed, kept until the process exits (a source released is a source gone).
+  private static let installed = Mutex<[Interruption]>([])
 
   /// Starts handling SIGINT and SIGTERM; `terminal` gets the notice.
   init(terminal: Terminal, immediate: Bool = false) {
@@ -22,11 +30,13 @@ final class Interruption: Sendable {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
       source.setEventHandler { [cancellation, received] in
+        let gate = ExitGate.process
+        guard !gate.isNormalExitUnderway else { return }
         if received.increment() == 1 && !immediate {
           cancellation.cancel()
           terminal.write(
             "descent: interrupted; finishing the instances in flight (interrupt again to stop at once)", to: .error)
-        } else {
+        } else if gate.claimForcedExit() {
           ScratchFiles.process.removeAll()
           _exit(Int32(ExitCode.interrupted.rawValue))
         }
@@ -35,16 +45,7 @@ final class Interruption: Sendable {
       sources.append(source)
     }
     signals = Mutex(sources)
-  }
-
-  /// Restores the default handling.
-  func uninstall() {
-    signals.withLock { sources in
-      for source in sources { source.cancel() }
-      sources.removeAll()
-    }
-    signal(SIGINT, SIG_DFL)
-    signal(SIGTERM, SIG_DFL)
+    Self.installed.withLock { $0.append(self) }
   }
 }
 

@@ -31,8 +31,7 @@ struct MergeCommand {
       return .invalidInput
     }
     let terminal = Terminal(environment: environment)
-    let interruption = Interruption(terminal: terminal, immediate: true)
-    defer { interruption.uninstall() }
+    _ = Interruption(terminal: terminal, immediate: true)
     let reports: ReportSet
     do {
       let writers =

@@ -74,7 +74,6 @@ struct RunCommand {
     }
     let terminal = Terminal(environment: environment)
     let interruption = Interruption(terminal: terminal)
-    defer { interruption.uninstall() }
 
     guard let loaded = DescentTool.loadConfigs(paths, seed: seed, console: console) else { return .invalidInput }
     var selection = Selection(suites: loaded.suites, filter: filter)

@@ -223,6 +223,40 @@ public final class Cancellation: Sendable {
   public var isCancelled: Bool { flag.load(ordering: .relaxed) }
 }
 
+/// Decides, once, how the process ends: normally, with the command's exit code, or by a forced
+/// exit (a second Ctrl-C: every temporary file deleted, exit 130). The first claim wins and the
+/// other side must not exit with a code of its own — the forced exit's deletions make the
+/// command fail (a trajectory's temporary file vanishes before its rename), and that failure
+/// must not turn exit 130 into exit 3; nor may a signal arriving as the command exits delete
+/// what it has just put in place.
+public final class ExitGate: Sendable {
+  /// The process's own.
+  public static let process = ExitGate()
+
+  private static let open = 0
+  private static let normal = 1
+  private static let forced = 2
+  private let state = Atomic<Int>(ExitGate.open)
+
+  public init() {}
+
+  /// Claims the end for the command's own exit code; false when a forced exit has it.
+  public func claimNormalExit() -> Bool { claim(Self.normal) }
+
+  /// Claims the end for a forced exit; false when the command is already exiting.
+  public func claimForcedExit() -> Bool { claim(Self.forced) }
+
+  /// Whether a forced exit has claimed the end (it is deleting the temporary files).
+  public var isForcedExitUnderway: Bool { state.load(ordering: .acquiring) == Self.forced }
+
+  /// Whether the command has claimed the end (it is exiting with its own code).
+  public var isNormalExitUnderway: Bool { state.load(ordering: .acquiring) == Self.normal }
+
+  private func claim(_ ending: Int) -> Bool {
+    state.compareExchange(expected: Self.open, desired: ending, ordering: .acquiringAndReleasing).exchanged
+  }
+}
+
 /// Live counts of a run, updated by the workers as instances finish (for progress display).
 public final class RunProgress: Sendable {
   /// Instances the run is to execute.

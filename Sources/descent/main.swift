@@ -1,4 +1,3 @@
 import DescentCommandLine
-import Foundation
 
-exit(DescentTool.main(Array(CommandLine.arguments.dropFirst())).rawValue)
+DescentTool.exit(DescentTool.main(Array(CommandLine.arguments.dropFirst())))

@@ -75,6 +75,32 @@ private struct DeliveryError: Error {}
     #expect(launched.load(ordering: .relaxed) <= 101 + 10 * 64)
   }
 
+  /// A second Ctrl-C (a forced exit) and the command's own exit race to end the process: the
+  /// first claim wins, and the other is refused — so a run failing because the forced exit
+  /// deleted its temporary files cannot exit 3 in place of 130.
+  @Test func theFirstOfAForcedAndANormalExitWins() {
+    let forcedFirst = ExitGate()
+    #expect(!forcedFirst.isForcedExitUnderway)
+    #expect(forcedFirst.claimForcedExit())
+    #expect(forcedFirst.isForcedExitUnderway)
+    #expect(!forcedFirst.claimNormalExit(), "the command must leave the exit to the signal")
+    #expect(!forcedFirst.claimForcedExit())
+    let normalFirst = ExitGate()
+    #expect(normalFirst.claimNormalExit())
+    #expect(normalFirst.isNormalExitUnderway)
+    #expect(!normalFirst.claimForcedExit(), "a late signal leaves the command's exit alone")
+    #expect(!normalFirst.isForcedExitUnderway)
+    // Claimed from many threads at once: exactly one claim succeeds.
+    let gate = ExitGate()
+    let granted = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: 64) { index in
+      if index.isMultiple(of: 2) ? gate.claimForcedExit() : gate.claimNormalExit() {
+        granted.add(1, ordering: .relaxed)
+      }
+    }
+    #expect(granted.load(ordering: .relaxed) == 1)
+  }
+
   @Test func aDeliveryErrorStopsTheRunAndDiscardsWhatWasNotDelivered() {
     let produced = Atomic<Int>(0)
     var delivered = 0

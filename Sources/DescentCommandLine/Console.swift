@@ -1,10 +1,13 @@
+import DescentReports
 import DescentRunner
 import Foundation
 
 /// Where command output goes: data on stdout, messages on stderr (clig.dev).
 struct Console {
+  /// Writes `line` to stdout; a failure (a closed pipe) is noted by `StandardOutput`, and
+  /// `DescentTool.main` ends with exit 3.
   func out(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    StandardOutput.write(Array((line + "\n").utf8))
   }
 
   /// Writes `line` to stderr — unless a forced exit has begun: a failure it caused (a temporary

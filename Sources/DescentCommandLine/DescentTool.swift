@@ -28,8 +28,24 @@ public enum DescentTool {
     """
 
   /// Runs the command line `arguments` (without the program name) and returns the exit code.
+  ///
+  /// SIGPIPE and SIGXFSZ are ignored, so that writing to a closed pipe or past the file-size
+  /// limit is a failed write — exit 3 with `cannot write …: Broken pipe` / `File too large`, no
+  /// temporary file left — instead of a death by signal that leaves them.
   public static func main(_ arguments: [String]) -> ExitCode {
+    signal(SIGPIPE, SIG_IGN)
+    signal(SIGXFSZ, SIG_IGN)
     let console = Console()
+    let code = run(arguments, console: console)
+    // A closed stdout is news unless the command failed for a reason of its own first.
+    if let failure = StandardOutput.failure, [.success, .failures, .nothingMatched].contains(code) {
+      console.error("descent: cannot write standard output: \(failure)")
+      return .internalError
+    }
+    return code
+  }
+
+  private static func run(_ arguments: [String], console: Console) -> ExitCode {
     guard let command = arguments.first else {
       console.error(usage)
       return .invalidInput

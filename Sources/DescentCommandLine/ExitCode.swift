@@ -6,10 +6,10 @@ public enum ExitCode: Int32, Sendable {
   case failures = 1
   /// Invalid config or usage; nothing ran.
   case invalidInput = 2
-  /// A bug or an environment failure (e.g. a report could not be written).
+  /// A bug or an environment failure (e.g. a report could not be written, stdout is closed).
   case internalError = 3
   /// Nothing matched the filter.
   case nothingMatched = 5
-  /// Interrupted by SIGINT; partial reports say so.
+  /// Interrupted by SIGINT, SIGTERM or SIGHUP; partial reports say so.
   case interrupted = 130
 }

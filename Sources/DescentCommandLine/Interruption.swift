@@ -4,7 +4,7 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// SIGINT (Ctrl-C) and SIGTERM during a run: the first stops launching instances — the run
+/// SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal closed) during a run: the first stops launching instances — the run
 /// finishes those in flight and writes its reports marked interrupted (exit 130); a second
 /// deletes every temporary file and exits 130 at once. With `immediate` (merge, which has no
 /// work in flight worth finishing) the first signal does that.
@@ -20,13 +20,13 @@ final class Interruption: Sendable {
   /// Every handling installed, kept until the process exits (a source released is a source gone).
   private static let installed = Mutex<[Interruption]>([])
 
-  /// Starts handling SIGINT and SIGTERM; `terminal` gets the notice.
+  /// Starts handling SIGINT, SIGTERM and SIGHUP; `terminal` gets the notice.
   init(terminal: Terminal, immediate: Bool = false) {
     let received = SignalCount()
     // A queue of its own: the global queues' threads may all be busy running instances.
     let queue = DispatchQueue(label: "descent.signals")
     var sources: [any DispatchSourceSignal] = []
-    for number in [SIGINT, SIGTERM] {
+    for number in [SIGINT, SIGTERM, SIGHUP] {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
       source.setEventHandler { [cancellation, received] in

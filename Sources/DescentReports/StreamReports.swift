@@ -15,6 +15,7 @@ public final class TAPWriter: ReportWriter {
 
   public func begin(_ header: RunHeader) throws {
     terminal.write("TAP version 14", to: stream)
+    try terminal.check(stream)
   }
 
   public func write(_ record: ResultRecord, rendered: String?) throws {
@@ -22,6 +23,7 @@ public final class TAPWriter: ReportWriter {
     let description = ReportText.tapDescription(record.id)
     guard record.status != .passed else {
       terminal.write("ok \(number) - \(description)", to: stream)
+      try terminal.check(stream)
       return
     }
     var lines = ["not ok \(number) - \(description)", "  ---"]
@@ -33,6 +35,7 @@ public final class TAPWriter: ReportWriter {
     yaml("settings", InstanceDetails.text(record))
     lines.append("  ...")
     terminal.write(lines, to: stream)
+    try terminal.check(stream)
   }
 
   public func finish(_ ending: RunEnding) throws {
@@ -45,6 +48,7 @@ public final class TAPWriter: ReportWriter {
       terminal.write("1..\(number)", to: stream)
     }
     terminal.flush()
+    try terminal.check(stream)
   }
 
   public func abandon() { terminal.flush() }
@@ -78,6 +82,7 @@ public final class GitHubAnnotationWriter: ReportWriter {
     }
     annotated += 1
     terminal.write(Self.annotation(record), to: stream)
+    try terminal.check(stream)
   }
 
   public func finish(_ ending: RunEnding) throws {
@@ -88,6 +93,7 @@ public final class GitHubAnnotationWriter: ReportWriter {
             "\(skipped) more failing instance\(skipped == 1 ? " is" : "s are") not annotated (GitHub shows \(Self.maximumAnnotations) error annotations per step); see the job summary or the JUnit report"
           ), to: stream)
     }
+    try terminal.check(stream)
   }
 
   public func abandon() {}
@@ -122,12 +128,14 @@ public final class ConsoleWriter: ReportWriter {
     } else if verbose {
       terminal.write(ConsoleReport.passLine(record), to: stream)
     }
+    try terminal.check(stream)
   }
 
   public func finish(_ ending: RunEnding) throws {
     if let note = ending.consoleNote { terminal.write("descent: \(note)", to: .error) }
     terminal.write(ConsoleReport.summaryLine(ending.summary), to: stream)
     terminal.flush()
+    try terminal.check(stream)
   }
 
   public func abandon() { terminal.flush() }

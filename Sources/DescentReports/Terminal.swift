@@ -3,6 +3,30 @@ import Dispatch
 import Foundation
 import Synchronization
 
+/// The process's stdout, written with `write(2)`: descent ignores SIGPIPE, so a closed pipe
+/// (`descent run | head -1`) is a failed write (EPIPE) rather than a silent death. The first
+/// failure is kept — later writes are skipped — and the command ends with exit 3 and
+/// `cannot write standard output: …` (`check()`).
+public enum StandardOutput {
+  private static let firstFailure = Mutex<String?>(nil)
+
+  /// The reason the first failed write failed, if one has.
+  public static var failure: String? { firstFailure.withLock { $0 } }
+
+  /// Writes all of `bytes` to stdout, unless a write has failed already.
+  public static func write(_ bytes: [UInt8]) {
+    guard failure == nil, !bytes.isEmpty else { return }
+    if let reason = bytes.withUnsafeBytes({ FileDescriptor.writeAll(1, $0) }) {
+      firstFailure.withLock { $0 = $0 ?? reason }
+    }
+  }
+
+  /// Throws the first failure, if any.
+  public static func check() throws(AtomicFile.WriteError) {
+    if let failure { throw AtomicFile.WriteError(path: "standard output", reason: failure) }
+  }
+}
+
 /// stdout and stderr for a run's streamed output, with the progress line.
 ///
 /// Lines to stdout are buffered (flushed per line when stdout is a terminal, per 64 KiB
@@ -88,6 +112,12 @@ public final class Terminal: Sendable {
     state.withLock { flushOutput(&$0) }
   }
 
+  /// Throws if writing `stream` has failed (stdout only: a message that cannot reach stderr has
+  /// nowhere else to go).
+  public func check(_ stream: Stream) throws(AtomicFile.WriteError) {
+    if stream == .output { try StandardOutput.check() }
+  }
+
   /// Draws `text` as the progress line on stderr (only when stderr is a terminal).
   func showProgress(_ text: String) {
     guard errorIsTerminal else { return }
@@ -111,7 +141,7 @@ public final class Terminal: Sendable {
 
   private func flushOutput(_ state: inout State) {
     guard !state.outputBuffer.isEmpty else { return }
-    _ = state.outputBuffer.withUnsafeBytes { FileDescriptor.writeAll(1, $0) }
+    StandardOutput.write(state.outputBuffer)
     state.outputBuffer.removeAll(keepingCapacity: true)
   }
 }

@@ -269,6 +269,81 @@ private func files(under folder: String) throws -> [String] {
     #expect(try files(under: folder.path) == ["long.yaml"])
   }
 
+  /// SIGHUP (the terminal closed) is an interruption like SIGINT and SIGTERM: reports marked
+  /// interrupted, no temporary file, exit 130 — it used to kill descent, leaving temporary files.
+  @Test func aHangupInterruptsLikeCtrlC() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let config = try folder.write(
+      "long.yaml",
+      """
+      suite: long
+      scenarios:
+        - name: crawl
+          landscape: parabola
+          start: [1.5]
+          steps: 200000
+          sweep:
+            lr: {linspace: [1.0e-7, 1.0e-6, 400]}
+          expect: crawling
+      """)
+    let running = try DescentBinary.start(
+      ["run", config, "--jobs", "2", "--json", "r.json", "--dump", "dump", "--dump-every", "50000"], in: folder.path)
+    let deadline = Date().addingTimeInterval(60)
+    while try files(under: folder.path + "/dump").filter({ $0.hasSuffix(".csv") && !$0.hasPrefix(".") }).isEmpty
+      && Date() < deadline && running.isRunning
+    {
+      usleep(20_000)
+    }
+    running.send(SIGHUP)
+    let result = running.wait()
+    #expect(result.exitCode == 130, "\(result.stderr)")
+    #expect(result.stderr.hasPrefix("descent: interrupted; finishing the instances in flight"))
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/r.json")))
+        as? [String: Any])
+    let summary = try #require(document["summary"] as? [String: Any])
+    #expect(summary["ended"] as? String == "interrupted")
+    let total = try #require(summary["total"] as? Int)
+    #expect(result.lines.last == "\(total) passed, 0 failed")
+    let everything = try files(under: folder.path)
+    #expect(!everything.contains { $0.split(separator: "/").contains { $0.hasPrefix(".") } }, "\(everything)")
+    #expect(everything.filter { $0.hasPrefix("dump/long/crawl/") }.count == total)
+  }
+
+  /// A report that grows past the file-size limit (`ulimit -f`) is a failed write: exit 3 with
+  /// the reason, and no report or temporary file — SIGXFSZ used to kill descent (leaving the
+  /// temporary file).
+  @Test func aReportPastTheFileSizeLimitExitsThreeAndLeavesNothing() throws {
+    let folder = try suiteFolder()
+    defer { folder.remove() }
+    let result = try DescentBinary.run(
+      ["run", "configs", "--json", "big.json", "--junit", "big.xml"], in: folder.path, fileSizeLimit: 1)
+    #expect(result.exitCode == 3, "\(result.stderr)")
+    #expect(result.stderr == "descent: cannot write big.json: File too large\n")
+    #expect(try files(under: folder.path) == ["configs/second.yaml", "configs/sweep.yaml"])
+  }
+
+  /// A closed stdout (`descent run | head -1` once head has gone) is a failed write: exit 3 and
+  /// `cannot write standard output`, for every command — SIGPIPE used to kill descent, and with
+  /// SIGPIPE ignored `list` crashed and `run` exited 0.
+  @Test func aClosedStandardOutputExitsThree() throws {
+    let folder = try suiteFolder()
+    defer { folder.remove() }
+    for arguments in [
+      ["run", "configs", "--quiet"], ["run", "configs", "--tap", "--json", "r.json"], ["list", "configs"],
+      ["presets"], ["theory", "ravine"],
+    ] {
+      let result = try DescentBinary.runWithClosedOutput(arguments, in: folder.path)
+      #expect(result.exitCode == 3, "\(arguments): \(result.stderr)")
+      #expect(result.stderr.hasSuffix("descent: cannot write standard output: Broken pipe\n"), "\(arguments)")
+    }
+    let json = try DescentBinary.runWithClosedOutput(["run", "configs", "--json", "/dev/stdout"], in: folder.path)
+    #expect(json.exitCode == 3)
+    #expect(json.stderr == "descent: cannot write /dev/stdout: Broken pipe\n")
+    #expect(!(try files(under: folder.path).contains { $0.hasPrefix(".") }))
+  }
+
   /// Acceptance 5: `--shard auto` under SLURM-like and GitLab-like environments runs the share
   /// that `--shard I/N` names, and says where it came from.
   @Test func shardAutoPicksTheShareFromSlurmAndGitLab() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What one run of the built `descent` binary printed and returned.
 public struct CommandResult: Sendable {
@@ -40,19 +41,37 @@ public enum DescentBinary {
     try start(arguments, in: directory, environment: environment).wait()
   }
 
-  /// Starts `descent arguments...` without waiting for it.
-  public static func start(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])
-    throws -> RunningDescent
+  /// Runs `descent arguments...` with stdout a pipe nobody reads — its read end closed before
+  /// descent starts, so every write to stdout fails (EPIPE, or SIGPIPE where not ignored).
+  public static func runWithClosedOutput(_ arguments: [String], in directory: String? = nil) throws -> CommandResult {
+    try start(arguments, in: directory, closedOutput: true).wait()
+  }
+
+  /// Runs `descent arguments...` under `ulimit -f blocks` (through `/bin/sh`): a file written
+  /// past the limit fails (EFBIG, or SIGXFSZ where not ignored).
+  public static func run(_ arguments: [String], in directory: String? = nil, fileSizeLimit blocks: Int) throws
+    -> CommandResult
   {
+    try start(
+      ["-c", "ulimit -f \(blocks) && exec \"$0\" \"$@\"", url.path] + arguments, in: directory,
+      executable: URL(fileURLWithPath: "/bin/sh")
+    ).wait()
+  }
+
+  /// Starts `descent arguments...` without waiting for it.
+  public static func start(
+    _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+    executable: URL = DescentBinary.url, closedOutput: Bool = false
+  ) throws -> RunningDescent {
     let process = Process()
-    process.executableURL = url
+    process.executableURL = executable
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory ?? PackagePaths.root.path)
     var processEnvironment = ProcessInfo.processInfo.environment
     for key in ciVariables { processEnvironment[key] = nil }
     for (key, value) in environment { processEnvironment[key] = value }
     process.environment = processEnvironment
-    return try RunningDescent(process)
+    return try RunningDescent(process, closedOutput: closedOutput)
   }
 }
 
@@ -63,15 +82,18 @@ public final class RunningDescent: @unchecked Sendable {
   private var outputData = Data()
   private var errorData = Data()
 
-  init(_ process: Process) throws {
+  /// Starts `process`, collecting its stdout and stderr; with `closedOutput`, its stdout is a
+  /// pipe whose read end is closed (nothing is collected).
+  init(_ process: Process, closedOutput: Bool = false) throws {
     self.process = process
     let output = Pipe()
     let errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
-    try process.run()
+    if closedOutput { try output.fileHandleForReading.close() }
+    try Self.runWithoutBlockedSignals(process)
     // Read both pipes concurrently so a full pipe cannot block the child.
-    for (pipe, isOutput) in [(output, true), (errors, false)] {
+    for (pipe, isOutput) in closedOutput ? [(errors, false)] : [(output, true), (errors, false)] {
       group.enter()
       DispatchQueue.global().async {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
@@ -81,8 +103,33 @@ public final class RunningDescent: @unchecked Sendable {
     }
   }
 
+  /// Starts `process` from a thread that blocks no signal: a child inherits its spawning thread's
+  /// signal mask, and the test runner's threads block SIGHUP, SIGINT, SIGXFSZ and others, which a
+  /// process started from a shell does not.
+  private static func runWithoutBlockedSignals(_ process: Process) throws {
+    let outcome = Mutex<Result<Void, any Error>>(.success(()))
+    let started = DispatchSemaphore(value: 0)
+    let thread = Thread {
+      var none = sigset_t()
+      sigemptyset(&none)
+      pthread_sigmask(SIG_SETMASK, &none, nil)
+      do {
+        try process.run()
+      } catch {
+        outcome.withLock { $0 = .failure(error) }
+      }
+      started.signal()
+    }
+    thread.start()
+    started.wait()
+    try outcome.withLock { $0 }.get()
+  }
+
   /// Sends SIGINT, as Ctrl-C does.
   public func interrupt() { process.interrupt() }
+
+  /// Sends `signal` (SIGHUP, SIGTERM, …).
+  public func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
   public var isRunning: Bool { process.isRunning }
 

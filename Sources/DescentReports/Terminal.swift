@@ -33,7 +33,8 @@ public enum StandardOutput {
 /// otherwise); lines to stderr are written at once. The progress line lives on stderr, drawn
 /// only when stderr is a terminal: it is erased before any other line is written, so output
 /// never lands in the middle of it. Color only on a terminal, without `NO_COLOR` (no-color.org)
-/// or `TERM=dumb`.
+/// or `TERM=dumb`. A dumb terminal gets no escape sequence at all: the progress line is redrawn
+/// with a carriage return and erased with spaces (as git does).
 public final class Terminal: Sendable {
   public enum Stream: Sendable {
     /// stdout: data (reports, TAP).
@@ -50,23 +51,36 @@ public final class Terminal: Sendable {
   private struct State {
     var outputBuffer: [UInt8] = []
     var progressShown = false
+    /// Characters of the progress line shown (a dumb terminal erases them with spaces).
+    var progressWidth = 0
   }
 
   private let state = Mutex(State())
   public let outputIsTerminal: Bool
   public let errorIsTerminal: Bool
   private let colorAllowed: Bool
+  /// `TERM=dumb`: no escape sequences.
+  private let isDumb: Bool
+  /// Where stderr's bytes go (file descriptor 2; a test's buffer).
+  private let errorSink: @Sendable ([UInt8]) -> Void
 
   /// A terminal on the process's stdout and stderr.
   public convenience init(environment: [String: String] = ProcessInfo.processInfo.environment) {
     self.init(environment: environment, outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1)
   }
 
-  init(environment: [String: String], outputIsTerminal: Bool, errorIsTerminal: Bool) {
+  init(
+    environment: [String: String], outputIsTerminal: Bool, errorIsTerminal: Bool,
+    errorSink: @escaping @Sendable ([UInt8]) -> Void = { bytes in
+      _ = bytes.withUnsafeBytes { FileDescriptor.writeAll(2, $0) }
+    }
+  ) {
     self.outputIsTerminal = outputIsTerminal
     self.errorIsTerminal = errorIsTerminal
+    self.errorSink = errorSink
     let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
-    colorAllowed = !noColor && environment["TERM"] != "dumb"
+    isDumb = environment["TERM"] == "dumb"
+    colorAllowed = !noColor && !isDumb
   }
 
   /// Whether text on `stream` may be colored.
@@ -102,7 +116,7 @@ public final class Terminal: Sendable {
           bytes.append(contentsOf: line.utf8)
           bytes.append(0x0A)
         }
-        _ = bytes.withUnsafeBytes { FileDescriptor.writeAll(2, $0) }
+        errorSink(bytes)
       }
     }
   }
@@ -123,8 +137,15 @@ public final class Terminal: Sendable {
     guard errorIsTerminal else { return }
     state.withLock { state in
       flushOutput(&state)
-      _ = Array(("\r\u{1B}[2K" + text).utf8).withUnsafeBytes { FileDescriptor.writeAll(2, $0) }
+      let width = text.count
+      if isDumb {
+        let rest = state.progressShown ? max(0, state.progressWidth - width) : 0
+        errorSink(Array(("\r" + text + String(repeating: " ", count: rest)).utf8))
+      } else {
+        errorSink(Array(("\r\u{1B}[2K" + text).utf8))
+      }
       state.progressShown = true
+      state.progressWidth = width
     }
   }
 
@@ -135,7 +156,11 @@ public final class Terminal: Sendable {
 
   private func erasingProgress(_ state: inout State) {
     guard state.progressShown else { return }
-    _ = Array("\r\u{1B}[2K".utf8).withUnsafeBytes { FileDescriptor.writeAll(2, $0) }
+    if isDumb {
+      errorSink(Array(("\r" + String(repeating: " ", count: state.progressWidth) + "\r").utf8))
+    } else {
+      errorSink(Array("\r\u{1B}[2K".utf8))
+    }
     state.progressShown = false
   }
 

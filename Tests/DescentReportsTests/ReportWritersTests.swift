@@ -1,5 +1,6 @@
 import DescentRunner
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -256,6 +257,30 @@ private final class EndingRecorder: ReportWriter {
     #expect(
       colored(["TERM": "xterm", "NO_COLOR": ""], terminal: true) == "\u{1B}[31mFAIL\u{1B}[0m", "empty means unset")
     #expect(colored(["TERM": "dumb"], terminal: true) == "FAIL")
+  }
+
+  /// The progress line is drawn over itself with `\r` and ESC[2K; a dumb terminal (TERM=dumb)
+  /// knows no escape sequence, so it gets `\r` and spaces over what is left of the last line.
+  @Test func aDumbTerminalGetsNoEscapeSequences() {
+    func drawn(_ term: String) -> String {
+      let bytes = Mutex<[UInt8]>([])
+      let terminal = Terminal(
+        environment: ["TERM": term], outputIsTerminal: false, errorIsTerminal: true,
+        errorSink: { written in bytes.withLock { $0 += written } })
+      terminal.showProgress("[ 10%] 1/10")
+      terminal.showProgress("[100%] 10/10 · 2 failed")
+      terminal.showProgress("[100%] 10/10")
+      terminal.write("FAIL s/a: reason", to: .error)
+      return bytes.withLock { String(decoding: $0, as: UTF8.self) }
+    }
+    #expect(
+      drawn("dumb")
+        == "\r[ 10%] 1/10\r[100%] 10/10 · 2 failed\r[100%] 10/10           \r\(String(repeating: " ", count: 12))\r"
+        + "FAIL s/a: reason\n")
+    #expect(
+      drawn("xterm-256color")
+        == "\r\u{1B}[2K[ 10%] 1/10\r\u{1B}[2K[100%] 10/10 · 2 failed\r\u{1B}[2K[100%] 10/10\r\u{1B}[2K"
+        + "FAIL s/a: reason\n")
   }
 
   @Test func progressLineShowsCountsRateEtaAndFailures() {

@@ -4,10 +4,10 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal closed) during a run: the first stops launching instances — the run
-/// finishes those in flight and writes its reports marked interrupted (exit 130); a second
-/// deletes every temporary file and exits 130 at once. With `immediate` (merge, which has no
-/// work in flight worth finishing) the first signal does that.
+/// SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal closed) during a run or a merge: the first
+/// stops it — a run finishes the instances in flight, a merge stops before its next record —
+/// and the reports are written marked interrupted (exit 130); a second deletes every temporary
+/// file and exits 130 at once.
 ///
 /// The handling stays until the process exits (restoring the default would let a late signal
 /// kill the process instead of exiting 130), and the forced exit claims `ExitGate.process`
@@ -20,8 +20,11 @@ final class Interruption: Sendable {
   /// Every handling installed, kept until the process exits (a source released is a source gone).
   private static let installed = Mutex<[Interruption]>([])
 
-  /// Starts handling SIGINT, SIGTERM and SIGHUP; `terminal` gets the notice.
-  init(terminal: Terminal, immediate: Bool = false) {
+  /// Starts handling SIGINT, SIGTERM and SIGHUP; `terminal` gets `notice` at the first.
+  init(
+    terminal: Terminal,
+    notice: String = "descent: interrupted; finishing the instances in flight (interrupt again to stop at once)"
+  ) {
     let received = SignalCount()
     // A queue of its own: the global queues' threads may all be busy running instances.
     let queue = DispatchQueue(label: "descent.signals")
@@ -32,10 +35,9 @@ final class Interruption: Sendable {
       source.setEventHandler { [cancellation, received] in
         let gate = ExitGate.process
         guard !gate.isNormalExitUnderway else { return }
-        if received.increment() == 1 && !immediate {
+        if received.increment() == 1 {
           cancellation.cancel()
-          terminal.write(
-            "descent: interrupted; finishing the instances in flight (interrupt again to stop at once)", to: .error)
+          terminal.write(notice, to: .error)
         } else if gate.claimForcedExit() {
           ScratchFiles.process.removeAll()
           _exit(Int32(ExitCode.interrupted.rawValue))

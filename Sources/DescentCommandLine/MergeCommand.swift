@@ -23,6 +23,10 @@ struct MergeCommand {
 
   func execute(_ console: Console) -> ExitCode {
     let environment = ProcessInfo.processInfo.environment
+    let terminal = Terminal(environment: environment)
+    let interruption = Interruption(
+      terminal: terminal,
+      notice: "descent: interrupted; writing the reports so far, marked interrupted (interrupt again to stop at once)")
     let merge: ResultMerge
     do throws(ResultMerge.Problem) {
       merge = try ResultMerge(paths: paths)
@@ -30,8 +34,6 @@ struct MergeCommand {
       console.error("descent: merge: \(error)")
       return .invalidInput
     }
-    let terminal = Terminal(environment: environment)
-    _ = Interruption(terminal: terminal, immediate: true)
     let reports: ReportSet
     do {
       let writers =
@@ -43,8 +45,10 @@ struct MergeCommand {
       return .internalError
     }
     let summary: ResultSummary
+    let ending: Runner.Ending
     do {
-      summary = try merge.run(into: reports, descentVersion: DescentTool.version)
+      (summary, ending) = try merge.run(
+        into: reports, descentVersion: DescentTool.version, cancellation: interruption.cancellation)
     } catch let problem as ResultMerge.Problem {
       terminal.flush()
       console.error("descent: merge: \(problem)")
@@ -58,6 +62,7 @@ struct MergeCommand {
       console.error("descent: \(error)")
       return .internalError
     }
+    if ending == .interrupted { return .interrupted }
     return summary.unsuccessful == 0 ? .success : .failures
   }
 }

@@ -146,6 +146,7 @@ public final class ResultMerge {
     do {
       try Self.forEachInstance(of: inputs) { record, holders in
         Self.checkSequence(record, holders: holders, next: &next, selected: header.selected, problem: &sequenceProblem)
+        return true
       }
     } catch let problem as Problem {
       throw problem
@@ -167,9 +168,13 @@ public final class ResultMerge {
   }
 
   /// The second pass: writes every record to `reports` in ordinal order and finishes them;
-  /// returns the counts. The files must be those the first pass checked, unchanged; on any
-  /// problem the reports are abandoned and the problem thrown.
-  public func run(into reports: ReportSet, descentVersion: String) throws -> ResultSummary {
+  /// returns the counts and how it ended. The files must be those the first pass checked,
+  /// unchanged; on any problem the reports are abandoned and the problem thrown. When
+  /// `cancellation` fires (SIGINT), the records written so far are the reports' prefix and
+  /// they are finished marked interrupted (TAP: `Bail out!`), as a run's are.
+  public func run(
+    into reports: ReportSet, descentVersion: String, cancellation: Cancellation? = nil
+  ) throws -> (summary: ResultSummary, ending: Runner.Ending) {
     do {
       var inputs: [Input] = []
       for (path, identity) in zip(paths, identities) {
@@ -180,19 +185,25 @@ public final class ResultMerge {
         inputs.append(input)
       }
       var next = 0
+      var ending = Runner.Ending.complete
       try Self.forEachInstance(of: inputs) { record, holders in
         guard holders.count == 1, record.ordinal == next else {
           throw Problem("\(holders[0].path) changed while merging; run the merge again")
         }
+        if cancellation?.isCancelled == true {
+          ending = .interrupted
+          return false
+        }
         try reports.write(record)
         next += 1
+        return true
       }
       let run = JSONValue.object([
         ("descent_version", .string(descentVersion)), ("merged_shards", .integer(shardCount)),
         ("duration_seconds", .number(slowestShardSeconds)),
       ])
-      try reports.finish(reason: .complete, expected: header.selected, run: run)
-      return reports.summary
+      try reports.finish(reason: ending, expected: header.selected, run: run)
+      return (reports.summary, ending)
     } catch {
       reports.abandon()
       throw error
@@ -221,8 +232,9 @@ public final class ResultMerge {
   }
 
   /// Reads the inputs' records merged in ordinal order, handing each ordinal's record to `body`
-  /// with the inputs that hold it (more than one when files overlap); reads each trailer.
-  private static func forEachInstance(of inputs: [Input], _ body: (ResultRecord, [Input]) throws -> Void) throws {
+  /// with the inputs that hold it (more than one when files overlap), until `body` returns
+  /// false; reads each trailer.
+  private static func forEachInstance(of inputs: [Input], _ body: (ResultRecord, [Input]) throws -> Bool) throws {
     while true {
       var lowest: Int?
       for input in inputs {
@@ -230,7 +242,7 @@ public final class ResultMerge {
       }
       guard let lowest else { return }
       let holders = inputs.filter { $0.head?.ordinal == lowest }
-      try body(holders[0].head!, holders)
+      guard try body(holders[0].head!, holders) else { return }
       for holder in holders { try holder.advance() }
     }
   }

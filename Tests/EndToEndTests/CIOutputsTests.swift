@@ -514,6 +514,69 @@ private func files(under folder: String) throws -> [String] {
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["shard.json"])
   }
 
+  /// SIGINT during a merge stops it before its next record and finishes the reports marked
+  /// interrupted — with `--tap`, the stream ends `Bail out!` — exit 130. (It used to exit at
+  /// once, the TAP stream cut without a word.) The merge is held mid-way by its JSON report, a
+  /// FIFO the test reads only once the interruption is noticed.
+  @Test func anInterruptedMergeBailsOutOfItsTAPStream() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    try folder.write(
+      "configs/big.yaml",
+      """
+      suite: big
+      scenarios:
+        - name: sweep
+          landscape: parabola
+          start: [1]
+          steps: 5
+          sweep:
+            lr: {linspace: [0.001, 0.01, 3000]}
+      """)
+    for index in 1...2 {
+      let shard = try DescentBinary.run(
+        ["run", "configs", "--shard", "\(index)/2", "--json", "s\(index).json", "--quiet"], in: folder.path)
+      #expect(shard.exitCode == 0, "\(shard.stderr)")
+    }
+    let fifo = folder.path + "/merged.json"
+    #expect(mkfifo(fifo, 0o644) == 0)
+    let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+    try #require(reader >= 0)
+    defer { close(reader) }
+    let running = try DescentBinary.start(
+      ["merge", "s1.json", "s2.json", "--tap", "--json", "merged.json"], in: folder.path)
+    var document: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    /// Reads what the FIFO holds; false at its end (no writer: not yet, or no more).
+    func readFIFO(atMost count: Int) -> Bool {
+      let got = chunk.withUnsafeMutableBytes { read(reader, $0.baseAddress!, count) }
+      if got > 0 { document += chunk[0..<got] }
+      if got < 0 { usleep(10_000) }  // EAGAIN: nothing yet
+      return got != 0
+    }
+    // The first byte: the merge is under way (and soon waits on the full FIFO).
+    while document.isEmpty && running.isRunning {
+      if !readFIFO(atMost: 1) { usleep(10_000) }
+    }
+    running.interrupt()
+    #expect(running.waitForError(containing: "descent: interrupted; writing the reports so far"))
+    while readFIFO(atMost: chunk.count) {}
+    let result = running.wait()
+    #expect(result.exitCode == 130, "\(result.stderr)")
+    let tap = result.lines
+    #expect(tap.first == "TAP version 14")
+    let last = try #require(tap.last)
+    #expect(last.hasPrefix("Bail out! descent interrupted after "), "\(last)")
+    let merged = try #require(
+      try JSONSerialization.jsonObject(with: Data(document)) as? [String: Any])
+    let summary = try #require(merged["summary"] as? [String: Any])
+    #expect(summary["ended"] as? String == "interrupted")
+    let total = try #require(summary["total"] as? Int)
+    #expect(total > 0 && total < 3000)
+    #expect(tap.count == 1 + total + 1)
+    #expect(last == "Bail out! descent interrupted after \(total) of 3000 instances; the rest are not reported")
+  }
+
   /// A refused merge prints nothing on stdout — no TAP stream, no annotations, no FAIL lines —
   /// and writes no file, whatever the reason; the reason is on stderr.
   @Test func aRefusedMergePrintsAndWritesNothing() throws {

@@ -80,7 +80,8 @@ public final class RunningDescent: @unchecked Sendable {
   private let process: Process
   private let group = DispatchGroup()
   private var outputData = Data()
-  private var errorData = Data()
+  /// stderr as it arrives (`waitForError(containing:)` reads it while the process runs).
+  private let errorData = Mutex(Data())
 
   /// Starts `process`, collecting its stdout and stderr; with `closedOutput`, its stdout is a
   /// pipe whose read end is closed (nothing is collected).
@@ -96,8 +97,13 @@ public final class RunningDescent: @unchecked Sendable {
     for (pipe, isOutput) in closedOutput ? [(errors, false)] : [(output, true), (errors, false)] {
       group.enter()
       DispatchQueue.global().async {
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        if isOutput { self.outputData = data } else { self.errorData = data }
+        if isOutput {
+          self.outputData = pipe.fileHandleForReading.readDataToEndOfFile()
+        } else {
+          while case let chunk = pipe.fileHandleForReading.availableData, !chunk.isEmpty {
+            self.errorData.withLock { $0.append(chunk) }
+          }
+        }
         self.group.leave()
       }
     }
@@ -133,13 +139,22 @@ public final class RunningDescent: @unchecked Sendable {
 
   public var isRunning: Bool { process.isRunning }
 
+  /// Waits until stderr holds `text` (true) or the process has ended without it (false).
+  public func waitForError(containing text: String) -> Bool {
+    while true {
+      if errorData.withLock({ String(decoding: $0, as: UTF8.self).contains(text) }) { return true }
+      if !process.isRunning { return false }
+      usleep(10_000)
+    }
+  }
+
   /// Waits for the process to end and returns what it printed.
   public func wait() -> CommandResult {
     group.wait()
     process.waitUntilExit()
     return CommandResult(
       exitCode: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-      stderr: String(decoding: errorData, as: UTF8.self))
+      stderr: errorData.withLock { String(decoding: $0, as: UTF8.self) })
   }
 }
 

@@ -43,7 +43,9 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
   /// `--shard auto`: the shard from, in this order, a SLURM job array (`SLURM_ARRAY_TASK_ID` and
   /// `SLURM_ARRAY_TASK_COUNT`/`_MIN`/`_MAX`/`_STEP`), a GitLab parallel job (`CI_NODE_INDEX`,
   /// 1-based, and `CI_NODE_TOTAL`), or a Kubernetes Indexed Job (`JOB_COMPLETION_INDEX`, 0-based,
-  /// with the total in `DESCENT_SHARD_TOTAL`). Without any of them: the whole run, 1/1.
+  /// with the total in `DESCENT_SHARD_TOTAL`). Without any of them: the whole run, 1/1 — but a
+  /// total without its index (`DESCENT_SHARD_TOTAL`, or a `CI_NODE_TOTAL` above 1) is refused:
+  /// every job would run the whole run.
   ///
   /// SLURM task ids need not start at 0 or be contiguous (`--array=4-12:4`): the shard is the
   /// task's rank in the array, found from the minimum, the step and the count. Arrays that are
@@ -83,7 +85,19 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         shard: Shard(index: index + 1, count: total),
         source: "Kubernetes JOB_COMPLETION_INDEX=\(index), DESCENT_SHARD_TOTAL=\(total)")
     }
-    if let total = environment["CI_NODE_TOTAL"], total == "1" {
+    if let total = environment["DESCENT_SHARD_TOTAL"] {
+      throw Problem(
+        message:
+          "DESCENT_SHARD_TOTAL=\(total) is set but JOB_COMPLETION_INDEX is not, so the shard to run is unknown (a Kubernetes Indexed Job sets JOB_COMPLETION_INDEX in every pod; elsewhere give --shard I/N)"
+      )
+    }
+    if let total = environment["CI_NODE_TOTAL"] {
+      guard total == "1" else {
+        throw Problem(
+          message:
+            "CI_NODE_TOTAL=\(total) is set but CI_NODE_INDEX is not, so the shard to run is unknown (GitLab sets both in a parallel job; elsewhere give --shard I/N)"
+        )
+      }
       return Detection(shard: Shard(index: 1, count: 1), source: "GitLab CI_NODE_TOTAL=1 (not a parallel job)")
     }
     return Detection(

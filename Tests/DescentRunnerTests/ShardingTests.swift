@@ -291,6 +291,15 @@ private func contents(_ selection: Selection) -> [(ordinal: Int, id: String, sce
     #expect(
       message(["CI_NODE_INDEX": "1", "CI_NODE_TOTAL": "0"])
         == "CI_NODE_TOTAL=0: the number of parallel jobs must be at least 1")
+    // A total without its index: every job would have run the whole run as 1/1.
+    #expect(
+      message(["DESCENT_SHARD_TOTAL": "4"])
+        == "DESCENT_SHARD_TOTAL=4 is set but JOB_COMPLETION_INDEX is not, so the shard to run is unknown (a Kubernetes Indexed Job sets JOB_COMPLETION_INDEX in every pod; elsewhere give --shard I/N)"
+    )
+    #expect(
+      message(["CI_NODE_TOTAL": "3"])
+        == "CI_NODE_TOTAL=3 is set but CI_NODE_INDEX is not, so the shard to run is unknown (GitLab sets both in a parallel job; elsewhere give --shard I/N)"
+    )
     #expect(
       message(["SLURM_ARRAY_TASK_ID": "9", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "4"])
         == "SLURM_ARRAY_TASK_ID=9, _MIN=0, _COUNT=4: this task's id is beyond the array's last task id")

@@ -403,6 +403,14 @@ private func files(under folder: String) throws -> [String] {
       noCompletions.stderr
         == "descent: --shard auto: DESCENT_SHARD_TOTAL=0: the number of shards (the Job's completions) must be at least 1\n"
     )
+    let noIndex = try DescentBinary.run(
+      ["run", "configs", "--shard", "auto"], in: folder.path, environment: ["DESCENT_SHARD_TOTAL": "4"])
+    #expect(noIndex.exitCode == 2, "it used to run everything, as shard 1/1")
+    #expect(noIndex.stdout.isEmpty)
+    #expect(
+      noIndex.stderr
+        == "descent: --shard auto: DESCENT_SHARD_TOTAL=4 is set but JOB_COMPLETION_INDEX is not, so the shard to run is unknown (a Kubernetes Indexed Job sets JOB_COMPLETION_INDEX in every pod; elsewhere give --shard I/N)\n"
+    )
   }
 
   /// One sweep of 40 instances over 4 shards: 10 each, and merged back into exactly the reports

@@ -588,7 +588,8 @@ private func ids(_ keys: String) throws -> [String] {
     let thousand = try ids(
       "    landscape: {preset: quadratic, eigenvalues: [1]}\n    start: {linspace: [1, 1, 1000]}\n"
         + "    sweep: {landscape.eigenvalues: [{logspace: [0, 4, 1000]}]}\n")
-    #expect(thousand[0].hasPrefix("s/a[landscape.eigenvalues=[1,1.0092621909870476,1.0186101701559758,…,10000](n=1000,fnv="))
+    #expect(
+      thousand[0].hasPrefix("s/a[landscape.eigenvalues=[1,1.0092621909870476,1.0186101701559758,…,10000](n=1000,fnv="))
     #expect((twelve + thousand).allSatisfy { $0.count < 120 })
     // Written out, the same twelve numbers are the same id: a duplicate.
     #expect(

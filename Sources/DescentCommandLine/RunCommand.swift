@@ -91,6 +91,9 @@ struct RunCommand {
     }
     if let dump {
       do throws(UsageError) {
+        try OutputPaths.checkClear(
+          ofSuiteFolders: Set(loaded.suites.map { TrajectoryFiles.suiteFolder($0.name) }), in: dump.folder,
+          outputs.files)
         try OutputPaths.makeFolder(dump.folder)
       } catch {
         console.error("descent: \(error)")
@@ -151,6 +154,8 @@ struct ReportOutputs {
   let markdownPath: String?
   let summaryCSVPath: String?
   let tap: Bool
+  /// The report files asked for, with their flags.
+  let files: [(flag: String, path: String)]
 
   /// Reads the report flags and checks each path can be written (`OutputPaths.checkWritable`);
   /// `dumpFolder`'s summary.csv counts as one more report file.
@@ -163,6 +168,7 @@ struct ReportOutputs {
     let files: [(flag: String, path: String)] = [
       ("--json", jsonPath), ("--junit", junitPath), ("--markdown", markdownPath), ("--summary-csv", summaryCSVPath),
     ].compactMap { flag, path in path.map { (flag, $0) } }
+    self.files = files
     if let dumpFolder {
       try OutputPaths.checkDistinct(files + [("--dump", dumpFolder + "/" + TrajectoryFiles.summaryName)])
       try OutputPaths.checkOutside(dumpFolder: dumpFolder, files)
@@ -250,9 +256,9 @@ enum OutputPaths {
     }
   }
 
-  /// No report may be the `--dump` folder, lie inside it (where trajectories named from ids go,
-  /// and a failed run removes what it made), or be a folder the dump would need above it: each
-  /// such run used to end, after running, in exit 3.
+  /// No report may be the `--dump` folder or a folder the dump would need above it: each such
+  /// run used to end, after running, in exit 3. A report may lie in the dump folder beside what
+  /// the dump writes there (`--dump out --json out/r.json`); see `checkClear(ofSuiteFolders:)`.
   static func checkOutside(dumpFolder: String, _ files: [(flag: String, path: String)]) throws(UsageError) {
     let folder = canonical(dumpFolder)
     for (flag, path) in files {
@@ -261,14 +267,30 @@ enum OutputPaths {
       if report == folder {
         throw UsageError("\(flag) \(path) is the --dump folder; give the report a path outside it")
       }
-      if folder == "/" || report.hasPrefix(folder + "/") {
-        throw UsageError(
-          "\(flag) \(path) is inside the --dump folder \(dumpFolder); give the report a path outside it")
-      }
       if report == "/" || folder.hasPrefix(report + "/") {
         throw UsageError(
           "\(flag) \(path): the --dump folder \(dumpFolder) would be inside it; give the report another path")
       }
+    }
+  }
+
+  /// Once the suites are known: no report may lie in a suite's folder of the dump (where
+  /// trajectories named from ids go, and a failed run removes what it made). The dump's
+  /// summary.csv is kept clear by `checkDistinct`.
+  static func checkClear(
+    ofSuiteFolders suiteFolders: Set<String>, in dumpFolder: String, _ files: [(flag: String, path: String)]
+  ) throws(UsageError) {
+    let folder = canonical(dumpFolder)
+    for (flag, path) in files {
+      guard case .replace(let file)? = try? AtomicFile.target(of: path) else { continue }
+      let report = canonical(file)
+      guard folder == "/" || report.hasPrefix(folder + "/") else { continue }
+      let inside = report.dropFirst(folder == "/" ? 1 : folder.count + 1)
+      guard let first = inside.split(separator: "/").first, inside.contains("/"), suiteFolders.contains(String(first))
+      else { continue }
+      throw UsageError(
+        "\(flag) \(path) is inside the --dump folder's \(first)/, where trajectories go; "
+          + "give the report a path outside it")
     }
   }
 

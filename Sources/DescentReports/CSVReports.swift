@@ -109,9 +109,12 @@ public enum TrajectoryFiles {
   static let maximumComponentBytes = 180
   static let truncatedComponentBytes = 160
 
+  /// The folder, in the dump folder, of a suite's trajectories.
+  public static func suiteFolder(_ suite: String) -> String { component(suite, isFolder: true) }
+
   /// The dump's path relative to the dump folder.
   public static func relativePath(id: String, suite: String, scenario: String) -> String {
-    let suiteFolder = component(suite, isFolder: true)
+    let suiteFolder = suiteFolder(suite)
     let prefix = suite + "/" + scenario
     guard id.hasPrefix(prefix + "["), id.hasSuffix("]") else {
       return suiteFolder + "/" + component(scenario, isFolder: false) + ".csv"

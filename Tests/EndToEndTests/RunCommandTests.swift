@@ -127,30 +127,28 @@ import Testing
     #expect(everything == ["configs", "configs/one.yaml", "taken", "taken/summary.csv", "taken/summary.csv/keep"])
   }
 
-  /// The dump folder is the dump's alone: a report that is the folder, lies in it, or would
-  /// have to be a folder above it is refused before anything runs (it used to run every instance,
-  /// then exit 3), and nothing is made.
+  /// A report that is the dump folder, would have to be a folder above it, or lies in a suite's
+  /// folder of the dump is refused before anything runs (it used to run every instance, then
+  /// exit 3), and nothing is made; beside the suites' folders, in the dump folder, is fine.
   @Test func aReportInOrAboveTheDumpFolderIsAUsageError() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
     try folder.write(
       "configs/one.yaml", "suite: one\nscenarios:\n  - {name: a, landscape: parabola, start: [1], lr: 0.5}\n")
-    try FileManager.default.createDirectory(atPath: folder.path + "/real", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: folder.path + "/real/one", withIntermediateDirectories: true)
     try FileManager.default.createSymbolicLink(atPath: folder.path + "/link", withDestinationPath: "real")
     let cases: [(arguments: [String], message: String)] = [
       (["--dump", "P", "--json", "P"], "--json P is the --dump folder; give the report a path outside it"),
       (["--dump", "P/", "--junit", "./P"], "--junit ./P is the --dump folder; give the report a path outside it"),
       (
-        ["--dump", "P", "--json", "P/r.json"],
-        "--json P/r.json is inside the --dump folder P; give the report a path outside it"
+        ["--dump", "real", "--markdown", "link/../real/one/a.csv"],
+        "--markdown link/../real/one/a.csv is inside the --dump folder's one/, where trajectories go; "
+          + "give the report a path outside it"
       ),
       (
-        ["--dump", "real", "--markdown", "link/../real/s/a.csv"],
-        "--markdown link/../real/s/a.csv is inside the --dump folder real; give the report a path outside it"
-      ),
-      (
-        ["--dump", "link", "--summary-csv", "real/sum.csv"],
-        "--summary-csv real/sum.csv is inside the --dump folder link; give the report a path outside it"
+        ["--dump", "link", "--summary-csv", "real/one/sum.csv"],
+        "--summary-csv real/one/sum.csv is inside the --dump folder's one/, where trajectories go; "
+          + "give the report a path outside it"
       ),
       (
         ["--dump", "P/q", "--json", "P"],
@@ -164,9 +162,14 @@ import Testing
       #expect(result.stderr == "descent: \(message)\n", "\(arguments)")
     }
     let everything = try FileManager.default.subpathsOfDirectory(atPath: folder.path).sorted()
-    #expect(everything == ["configs", "configs/one.yaml", "link", "real"])
+    #expect(everything == ["configs", "configs/one.yaml", "link", "real", "real/one"])
     let beside = try DescentBinary.run(["run", "configs", "--dump", "dump", "--json", "r.json"], in: folder.path)
     #expect(beside.exitCode == 0, "a report beside the dump folder is fine: \(beside.stderr)")
+    let within = try DescentBinary.run(
+      ["run", "configs", "--dump", "real", "--json", "real/r.json", "--junit", "link/junit.xml"], in: folder.path)
+    #expect(within.exitCode == 0, "a report beside the suites' folders is fine: \(within.stderr)")
+    let made = try FileManager.default.subpathsOfDirectory(atPath: folder.path + "/real").sorted()
+    #expect(made == ["junit.xml", "one", "one/a.csv", "r.json", "summary.csv"])
   }
 
   /// A symbolic link stays a link (the file it names is replaced); `/dev/stdout` is written, not

@@ -2,6 +2,19 @@ import Foundation
 import TestSupport
 import Testing
 
+/// 400 crawling instances of 200,000 steps: a run long enough to interrupt.
+private let longCrawlSuite = """
+  suite: long
+  scenarios:
+    - name: crawl
+      landscape: parabola
+      start: [1.5]
+      steps: 200000
+      sweep:
+        lr: {linspace: [1.0e-7, 1.0e-6, 400]}
+      expect: crawling
+  """
+
 /// Two suites: sweeps in 1-D and 2-D, cases, failures, and two scenarios tied by faster_than.
 private let sweepSuite = """
   suite: sweep
@@ -170,19 +183,7 @@ private func files(under folder: String) throws -> [String] {
   @Test func interruptLeavesNoPartialFileAndExits130() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
-    let config = try folder.write(
-      "long.yaml",
-      """
-      suite: long
-      scenarios:
-        - name: crawl
-          landscape: parabola
-          start: [1.5]
-          steps: 200000
-          sweep:
-            lr: {linspace: [1.0e-7, 1.0e-6, 400]}
-          expect: crawling
-      """)
+    let config = try folder.write("long.yaml", longCrawlSuite)
     let outputs = ["--json", "out/r.json", "--junit", "out/r.xml", "--markdown", "out/r.md", "--dump", "out/dump"]
     try FileManager.default.createDirectory(atPath: folder.path + "/out", withIntermediateDirectories: true)
     let running = try DescentBinary.start(
@@ -274,19 +275,7 @@ private func files(under folder: String) throws -> [String] {
   @Test func aHangupInterruptsLikeCtrlC() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
-    let config = try folder.write(
-      "long.yaml",
-      """
-      suite: long
-      scenarios:
-        - name: crawl
-          landscape: parabola
-          start: [1.5]
-          steps: 200000
-          sweep:
-            lr: {linspace: [1.0e-7, 1.0e-6, 400]}
-          expect: crawling
-      """)
+    let config = try folder.write("long.yaml", longCrawlSuite)
     let running = try DescentBinary.start(
       ["run", config, "--jobs", "2", "--json", "r.json", "--dump", "dump", "--dump-every", "50000"], in: folder.path)
     let deadline = Date().addingTimeInterval(60)

@@ -174,7 +174,12 @@ struct ReportOutputs {
       try OutputPaths.checkOutside(dumpFolder: dumpFolder, files)
     }
     try OutputPaths.checkDistinct(files)
-    for (flag, path) in files { try OutputPaths.checkWritable(path, flag: flag) }
+    for (flag, path) in files {
+      // In a dump folder descent is about to create (`--dump out --json out/r.json` on a clean
+      // checkout): that folder is checked when it is made, before any report is opened.
+      if let dumpFolder, OutputPaths.isDirectly(in: dumpFolder, path), !OutputPaths.exists(dumpFolder) { continue }
+      try OutputPaths.checkWritable(path, flag: flag)
+    }
   }
 
   /// The report files asked for; if one cannot be created, those already created are abandoned.
@@ -292,6 +297,19 @@ enum OutputPaths {
         "\(flag) \(path) is inside the --dump folder's \(first)/, where trajectories go; "
           + "give the report a path outside it")
     }
+  }
+
+  /// Whether the report `path` is a file directly inside `folder`.
+  static func isDirectly(in folder: String, _ path: String) -> Bool {
+    guard case .replace(let file)? = try? AtomicFile.target(of: path) else { return false }
+    let parent = AtomicFile.folder(of: file)
+    return canonical(parent.isEmpty ? "." : parent) == canonical(folder)
+  }
+
+  /// Whether anything (even a dangling link's target aside) exists at `path`.
+  static func exists(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0
   }
 
   /// `path` made absolute, without `.` and `..`, with every symbolic link among its existing

@@ -170,6 +170,14 @@ import Testing
     #expect(within.exitCode == 0, "a report beside the suites' folders is fine: \(within.stderr)")
     let made = try FileManager.default.subpathsOfDirectory(atPath: folder.path + "/real").sorted()
     #expect(made == ["junit.xml", "one", "one/a.csv", "r.json", "summary.csv"])
+    // A dump folder that does not exist yet may hold a report: descent makes it first.
+    let fresh = try DescentBinary.run(["run", "configs", "--dump", "fresh", "--json", "fresh/r.json"], in: folder.path)
+    #expect(fresh.exitCode == 0, "\(fresh.stderr)")
+    let freshFiles = try FileManager.default.subpathsOfDirectory(atPath: folder.path + "/fresh").sorted()
+    #expect(freshFiles == ["one", "one/a.csv", "r.json", "summary.csv"])
+    let deeper = try DescentBinary.run(["run", "configs", "--dump", "new", "--json", "new/x/r.json"], in: folder.path)
+    #expect(deeper.exitCode == 2)
+    #expect(deeper.stderr == "descent: --json new/x/r.json: folder new/x does not exist\n")
   }
 
   /// A symbolic link stays a link (the file it names is replaced); `/dev/stdout` is written, not

@@ -114,12 +114,7 @@ import Testing
         "--summary-csv and --dump both write d/summary.csv; give each report its own file"
       ),
     ]
-    for (arguments, message) in cases {
-      let result = try DescentBinary.run(["run", "configs"] + arguments, in: folder.path)
-      #expect(result.exitCode == 2, "\(arguments)")
-      #expect(result.stdout.isEmpty, "\(arguments): nothing ran")
-      #expect(result.stderr == "descent: \(message)\n")
-    }
+    try expectUsageErrors(cases, prefix: ["run", "configs"], in: folder.path)
     let merge = try DescentBinary.run(["merge", "x.json", "--junit", "configs"], in: folder.path)
     #expect(merge.exitCode == 2)
     #expect(merge.stderr == "descent: --junit configs: is a folder, not a file\n")
@@ -155,12 +150,7 @@ import Testing
         "--json P: the --dump folder P/q would be inside it; give the report another path"
       ),
     ]
-    for (arguments, message) in cases {
-      let result = try DescentBinary.run(["run", "configs"] + arguments, in: folder.path)
-      #expect(result.exitCode == 2, "\(arguments)")
-      #expect(result.stdout.isEmpty, "\(arguments): nothing ran")
-      #expect(result.stderr == "descent: \(message)\n", "\(arguments)")
-    }
+    try expectUsageErrors(cases, prefix: ["run", "configs"], in: folder.path)
     let everything = try FileManager.default.subpathsOfDirectory(atPath: folder.path).sorted()
     #expect(everything == ["configs", "configs/one.yaml", "link", "real", "real/one"])
     let beside = try DescentBinary.run(["run", "configs", "--dump", "dump", "--json", "r.json"], in: folder.path)
@@ -264,12 +254,7 @@ import Testing
       (["list", "--count", "--count"], "--count is given twice; give it once"),
       (["theory", "ravine", "--nesterov", "--nesterov"], "--nesterov is given twice; give it once"),
     ]
-    for (arguments, message) in cases {
-      let result = try DescentBinary.run(arguments)
-      #expect(result.exitCode == 2, "\(arguments)")
-      #expect(result.stdout.isEmpty, "\(arguments)")
-      #expect(result.stderr == "descent: \(message)\n", "\(arguments)")
-    }
+    try expectUsageErrors(cases)
     let filters = try DescentBinary.run(["list", "--count", "--filter", "lesson-10.1", "--filter", "presets-tour"])
     #expect(filters.exitCode == 0, "--filter is repeatable: \(filters.stderr)")
   }
@@ -286,5 +271,18 @@ import Testing
     let missingPath = try DescentBinary.run(["run", "no/such/file.yaml"])
     #expect(missingPath.exitCode == 2)
     #expect(missingPath.stderr.hasPrefix("descent: no/such/file.yaml: no such file or directory\n"))
+  }
+}
+
+/// Runs `prefix + arguments` for each case and expects a usage error: exit 2, nothing on stdout,
+/// and exactly `descent: <message>` on stderr.
+private func expectUsageErrors(
+  _ cases: [(arguments: [String], message: String)], prefix: [String] = [], in folder: String? = nil
+) throws {
+  for (arguments, message) in cases {
+    let result = try DescentBinary.run(prefix + arguments, in: folder)
+    #expect(result.exitCode == 2, "\(arguments)")
+    #expect(result.stdout.isEmpty, "\(arguments): nothing ran")
+    #expect(result.stderr == "descent: \(message)\n", "\(arguments)")
   }
 }

@@ -279,7 +279,7 @@ enum OutputPaths {
     }
   }
 
-  /// Once the suites are known: no report may lie in a suite's folder of the dump (where
+  /// Once the suites are known: no report may be or lie in a suite's folder of the dump (where
   /// trajectories named from ids go, and a failed run removes what it made). The dump's
   /// summary.csv is kept clear by `checkDistinct`.
   static func checkClear(
@@ -291,8 +291,11 @@ enum OutputPaths {
       let report = canonical(file)
       guard folder == "/" || report.hasPrefix(folder + "/") else { continue }
       let inside = report.dropFirst(folder == "/" ? 1 : folder.count + 1)
-      guard let first = inside.split(separator: "/").first, inside.contains("/"), suiteFolders.contains(String(first))
-      else { continue }
+      guard let first = inside.split(separator: "/").first, suiteFolders.contains(String(first)) else { continue }
+      if first == inside {
+        throw UsageError(
+          "\(flag) \(path) is the --dump folder's \(first)/, where trajectories go; give the report another path")
+      }
       throw UsageError(
         "\(flag) \(path) is inside the --dump folder's \(first)/, where trajectories go; "
           + "give the report a path outside it")
@@ -306,10 +309,10 @@ enum OutputPaths {
     return canonical(parent.isEmpty ? "." : parent) == canonical(folder)
   }
 
-  /// Whether anything (even a dangling link's target aside) exists at `path`.
+  /// Whether `path` names something that exists (a link, what it points to).
   static func exists(_ path: String) -> Bool {
     var info = stat()
-    return lstat(path, &info) == 0
+    return stat(path, &info) == 0
   }
 
   /// `path` made absolute, without `.` and `..`, with every symbolic link among its existing

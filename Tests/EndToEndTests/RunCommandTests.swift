@@ -146,6 +146,10 @@ import Testing
           + "give the report a path outside it"
       ),
       (
+        ["--dump", "P", "--json", "P/one"],
+        "--json P/one is the --dump folder's one/, where trajectories go; give the report another path"
+      ),
+      (
         ["--dump", "P/q", "--json", "P"],
         "--json P: the --dump folder P/q would be inside it; give the report another path"
       ),
